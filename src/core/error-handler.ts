@@ -1,0 +1,59 @@
+import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import { isDatabaseUnavailable } from "../db/errors";
+import type { AppEnv } from "./context";
+import { ApiError } from "./errors";
+import { fromHttpException, isHttpException, problemResponse } from "./problem";
+
+/** Turns every thrown value into problem+json; only unexpected errors are logged at error level and none leaks. */
+export const handleError: ErrorHandler<AppEnv> = (error, c) => {
+  if (error instanceof ApiError) return problemResponse(c, error);
+  if (isHttpException(error)) return problemResponse(c, fromHttpException(error));
+  if (isDatabaseUnavailable(error)) {
+    c.get("logger")?.warn("database unavailable", { requestId: c.get("requestId"), error });
+    return problemResponse(
+      c,
+      new ApiError("service_unavailable", "The database is unavailable; try again shortly.", { headers: { "Retry-After": "1" } }),
+    );
+  }
+  c.get("logger")?.error("unhandled error", { requestId: c.get("requestId"), error });
+  return problemResponse(c, new ApiError("internal_error", "An unexpected error occurred. Quote the requestId when reporting it."));
+};
+
+export interface KnownRoute {
+  method: string;
+  /** OpenAPI-style path, e.g. `/api/v1/products/{id}`. */
+  path: string;
+}
+
+function toMatcher(path: string): RegExp {
+  const pattern = path
+    .split("/")
+    .map((segment) => (/^\{.+\}$/.test(segment) ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+    .join("/");
+  return new RegExp(`^${pattern}/?$`);
+}
+
+/**
+ * 404 for unknown paths; 405 with `Allow` for a known path and another method.
+ * OPTIONS on a known path (not a CORS preflight, which CORS answers first) lists the methods.
+ */
+export function createNotFoundHandler(routes: KnownRoute[]): NotFoundHandler<AppEnv> {
+  const byPath = new Map<string, { matcher: RegExp; methods: Set<string> }>();
+  for (const route of routes) {
+    const entry = byPath.get(route.path) ?? { matcher: toMatcher(route.path), methods: new Set<string>() };
+    entry.methods.add(route.method.toUpperCase());
+    if (route.method.toUpperCase() === "GET") entry.methods.add("HEAD");
+    byPath.set(route.path, entry);
+  }
+  return (c: Context<AppEnv>) => {
+    const path = c.req.path;
+    const match = [...byPath.values()].find((entry) => entry.matcher.test(path));
+    if (!match) return problemResponse(c, new ApiError("not_found", `No resource at ${path}.`));
+    const allow = [...match.methods, "OPTIONS"].join(", ");
+    if (c.req.method === "OPTIONS") return c.body(null, 204, { Allow: allow });
+    return problemResponse(
+      c,
+      new ApiError("method_not_allowed", `${c.req.method} is not allowed on ${path}.`, { headers: { Allow: allow } }),
+    );
+  };
+}

@@ -1,0 +1,60 @@
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+const severity: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+export type LogSink = (line: string) => void;
+
+// Keys whose values are never written, wherever they appear in a log record.
+const secretKey = /authorization|cookie|password|secret|token|database_?url|connectionstring/i;
+
+function redact(value: unknown, depth = 0): unknown {
+  if (depth > 4 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) {
+    const code = (value as Error & { code?: unknown }).code;
+    return {
+      name: value.name,
+      message: value.message,
+      ...(typeof code === "string" ? { code } : {}),
+      stack: value.stack,
+      ...(value.cause === undefined ? {} : { cause: redact(value.cause, depth + 1) }),
+    };
+  }
+  // DOM events (the Neon driver's WebSocket errors) keep their fields on the prototype.
+  if (typeof Event !== "undefined" && value instanceof Event) {
+    return { type: value.type, message: (value as Event & { message?: unknown }).message };
+  }
+  if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    out[key] = secretKey.test(key) ? "[redacted]" : redact(inner, depth + 1);
+  }
+  return out;
+}
+
+/**
+ * One JSON object per line: readable by Workers Logs (console) and by any
+ * log shipper on Node (stdout). Keys that look like secrets are redacted.
+ */
+export function createLogger(level: LogLevel, sink: LogSink = console.log): Logger {
+  const threshold = severity[level];
+  const write = (at: Exclude<LogLevel, "silent">, message: string, fields?: LogFields) => {
+    if (severity[at] < threshold) return;
+    const record = { time: new Date().toISOString(), level: at, message, ...(redact(fields ?? {}) as LogFields) };
+    sink(JSON.stringify(record));
+  };
+  return {
+    debug: (message, fields) => write("debug", message, fields),
+    info: (message, fields) => write("info", message, fields),
+    warn: (message, fields) => write("warn", message, fields),
+    error: (message, fields) => write("error", message, fields),
+  };
+}

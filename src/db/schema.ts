@@ -1,0 +1,2 @@
+// Barrel of every table, read by drizzle-kit. Module code imports its own table file, never this one.
+export * from "../modules/products/products.table";

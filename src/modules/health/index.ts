@@ -1,0 +1,51 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { Config } from "../../config";
+import { runAfterResponse } from "../../core/after-response";
+import type { AppEnv } from "../../core/context";
+import { ApiError } from "../../core/errors";
+import { validationHook } from "../../core/validation";
+import type { OpenDatabase } from "../../db/database";
+import { health, ready } from "./health.routes";
+
+const notConfiguredHint =
+  "No database is configured. Run `npm run dev` (starts an embedded Postgres and the bridge), or set DATABASE_URL in .dev.vars or the environment.";
+
+function unavailable(detail: string, database: string): ApiError {
+  return new ApiError("service_unavailable", detail, { extensions: { checks: { database } }, headers: { "Retry-After": "5" } });
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function healthRouter(config: Config, openDatabase: OpenDatabase | undefined) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+    .openapi(health, (c) => c.json({ status: "ok" as const }, 200))
+    .openapi(ready, async (c) => {
+      if (!openDatabase) throw unavailable(notConfiguredHint, "not_configured");
+      const lease = openDatabase();
+      try {
+        await withTimeout(lease.db.execute(sql`select 1`), config.READY_TIMEOUT_MS);
+      } catch (error) {
+        const reason = error instanceof Error && /timed out/.test(error.message) ? "timeout" : "unreachable";
+        c.get("logger").warn("readiness check failed", { reason, error });
+        throw unavailable(`The database is ${reason === "timeout" ? `slower than ${config.READY_TIMEOUT_MS} ms` : "unreachable"}.`, reason);
+      } finally {
+        const released = lease.release();
+        runAfterResponse(c, released);
+      }
+      return c.json(
+        { status: "ok" as const, checks: { database: "ok" as const }, version: config.BUILD_VERSION, commit: config.BUILD_COMMIT },
+        200,
+      );
+    });
+}

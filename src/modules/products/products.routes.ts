@@ -1,0 +1,153 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { commonProblems, problemResponses } from "../../core/openapi";
+import {
+  CreateProductSchema,
+  ListProductsQuerySchema,
+  PatchProductSchema,
+  ProductIdParamsSchema,
+  ProductPageSchema,
+  ProductSchema,
+  ReplaceProductSchema,
+} from "./products.schemas";
+
+const tags = ["Products"];
+
+const etagHeader = {
+  ETag: { description: "Entity tag of this version; send it back in `If-Match`.", schema: { type: "string" as const } },
+};
+
+const IfMatchHeaders = z.object({
+  "if-match": z
+    .string()
+    .optional()
+    .openapi({
+      param: { description: "Only change the product if its ETag is one of these (else 412)." },
+    }),
+});
+
+const IfNoneMatchHeaders = z.object({
+  "if-none-match": z
+    .string()
+    .optional()
+    .openapi({
+      param: { description: "Answer 304 without a body when the ETag matches." },
+    }),
+});
+
+const productJson = (description: string) => ({
+  description,
+  headers: etagHeader,
+  content: { "application/json": { schema: ProductSchema } },
+});
+
+const updateProblems = problemResponses(
+  "not_found",
+  "conflict",
+  "precondition_failed",
+  "payload_too_large",
+  "unsupported_media_type",
+  "validation_failed",
+  ...commonProblems,
+);
+
+export const list = createRoute({
+  method: "get",
+  path: "/",
+  operationId: "listProducts",
+  tags,
+  summary: "List products (keyset paging)",
+  request: { query: ListProductsQuerySchema },
+  responses: {
+    200: {
+      description: "A page of products.",
+      headers: { Link: { description: 'RFC 8288 `<…>; rel="next"` when there is a next page.', schema: { type: "string" } } },
+      content: { "application/json": { schema: ProductPageSchema } },
+    },
+    ...problemResponses("validation_failed", ...commonProblems),
+  },
+});
+
+export const getById = createRoute({
+  method: "get",
+  path: "/{id}",
+  operationId: "getProduct",
+  tags,
+  summary: "Get a product",
+  request: { params: ProductIdParamsSchema, headers: IfNoneMatchHeaders },
+  responses: {
+    200: productJson("The product."),
+    304: { description: "Not modified: `If-None-Match` matched.", headers: etagHeader },
+    ...problemResponses("not_found", "validation_failed", ...commonProblems),
+  },
+});
+
+export const create = createRoute({
+  method: "post",
+  path: "/",
+  operationId: "createProduct",
+  tags,
+  summary: "Create a product",
+  request: {
+    body: { required: true, content: { "application/json": { schema: CreateProductSchema } } },
+  },
+  responses: {
+    201: {
+      ...productJson("Created."),
+      headers: { ...etagHeader, Location: { description: "URL of the new product.", schema: { type: "string" } } },
+    },
+    ...problemResponses("conflict", "payload_too_large", "unsupported_media_type", "validation_failed", ...commonProblems),
+  },
+});
+
+export const replace = createRoute({
+  method: "put",
+  path: "/{id}",
+  operationId: "replaceProduct",
+  tags,
+  summary: "Replace a product's writable fields",
+  request: {
+    params: ProductIdParamsSchema,
+    headers: IfMatchHeaders,
+    body: { required: true, content: { "application/json": { schema: ReplaceProductSchema } } },
+  },
+  responses: {
+    200: productJson("The replaced product."),
+    ...updateProblems,
+  },
+});
+
+export const patch = createRoute({
+  method: "patch",
+  path: "/{id}",
+  operationId: "patchProduct",
+  tags,
+  summary: "Change some fields (JSON merge patch)",
+  request: {
+    params: ProductIdParamsSchema,
+    headers: IfMatchHeaders,
+    body: {
+      required: true,
+      content: {
+        "application/merge-patch+json": { schema: PatchProductSchema },
+        "application/json": { schema: PatchProductSchema },
+      },
+    },
+  },
+  responses: {
+    200: productJson("The patched product."),
+    ...updateProblems,
+  },
+});
+
+export const remove = createRoute({
+  method: "delete",
+  path: "/{id}",
+  operationId: "deleteProduct",
+  tags,
+  summary: "Delete a product",
+  request: { params: ProductIdParamsSchema, headers: IfMatchHeaders },
+  responses: {
+    204: { description: "Deleted." },
+    ...problemResponses("not_found", "precondition_failed", "validation_failed", ...commonProblems),
+  },
+});

@@ -1,0 +1,33 @@
+import { sql } from "drizzle-orm";
+import { char, check, index, integer, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+
+export const products = pgTable(
+  "products",
+  {
+    id: uuid("id").primaryKey(),
+    name: varchar("name", { length: 200 }).notNull(),
+    description: text("description"),
+    priceCents: integer("price_cents").notNull(),
+    currency: char("currency", { length: 3 }).notNull().default("USD"),
+    sku: varchar("sku", { length: 64 }).notNull().unique("products_sku_unique"),
+    version: integer("version").notNull().default(1),
+    // Millisecond precision: the API exposes milliseconds and keyset cursors carry them exactly.
+    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (table) => [
+    // One index per list sort, with id as the keyset tie-breaker.
+    index("products_created_at_id_idx").on(table.createdAt, table.id),
+    index("products_name_id_idx").on(table.name, table.id),
+    index("products_price_cents_id_idx").on(table.priceCents, table.id),
+    index("products_currency_price_cents_idx").on(table.currency, table.priceCents),
+    // `q` is a case-insensitive substring match: trigram indexes serve ILIKE '%…%'.
+    index("products_name_trgm_idx").using("gin", sql`${table.name} gin_trgm_ops`),
+    index("products_sku_trgm_idx").using("gin", sql`${table.sku} gin_trgm_ops`),
+    check("products_price_cents_range", sql`${table.priceCents} >= 0`),
+    check("products_version_positive", sql`${table.version} >= 1`),
+  ],
+);
+
+export type ProductRow = typeof products.$inferSelect;
+export type NewProductRow = typeof products.$inferInsert;

@@ -1,0 +1,56 @@
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { createApp } from "./app";
+import { loadConfig } from "./config";
+import { createLogger, type LogSink } from "./core/logger";
+import { createNodeDatabase } from "./db/node";
+
+export interface RunningServer {
+  port: number;
+  /** Stops accepting, lets in-flight requests finish (up to `deadlineMs`), then drains the pool. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where log lines go; stdout by default. */
+  sink?: LogSink;
+  /** How long in-flight requests may take after shutdown starts. */
+  deadlineMs?: number;
+}
+
+/** Builds and starts the Node runtime from an environment (process.env in production). Throws ConfigError on bad settings. */
+export async function startServer(env: Record<string, unknown>, options: StartOptions = {}): Promise<RunningServer> {
+  const config = loadConfig(env);
+  const logger = createLogger(config.LOG_LEVEL, options.sink);
+  const { DATABASE_URL } = config;
+  const database = DATABASE_URL ? createNodeDatabase({ ...config, DATABASE_URL }, logger) : undefined;
+  const app = createApp({ config, logger, openDatabase: database && (() => database) });
+
+  const server = await new Promise<ServerType>((resolve) => {
+    const started: ServerType = serve({ fetch: app.fetch, port: config.PORT }, () => resolve(started));
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info("listening", { port, database: database ? "configured" : "not configured" });
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (reason: string) => {
+    stopping ??= new Promise<void>((resolve) => {
+      logger.info("shutting down", { reason });
+      const deadline = setTimeout(() => {
+        logger.warn("shutdown deadline passed; closing remaining connections");
+        if ("closeAllConnections" in server) server.closeAllConnections();
+      }, options.deadlineMs ?? 10_000);
+      deadline.unref();
+      server.close(async () => {
+        clearTimeout(deadline);
+        await database?.close().catch((error: unknown) => logger.warn("closing pool failed", { error }));
+        logger.info("stopped");
+        resolve();
+      });
+      // Keep-alive sockets with no request in flight would hold close() open until they time out.
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+    });
+    return stopping;
+  };
+  return { port, shutdown };
+}
