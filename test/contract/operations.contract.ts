@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import type { ContractTarget } from "./target";
+
+export function operationsContract(target: ContractTarget) {
+  describe(`operational endpoints (${target.runtime})`, () => {
+    it("/health answers ok", async () => {
+      const response = await target.fetch("/health");
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: "ok" });
+    });
+
+    it("/ready checks the database", async () => {
+      const response = await target.fetch("/ready");
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: "ok", checks: { database: "ok" } });
+    });
+
+    it("/openapi.json is an OpenAPI 3.1 document with every product operation", async () => {
+      const response = await target.fetch("/openapi.json");
+      expect(response.status).toBe(200);
+      const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string }>> };
+      expect(document.openapi).toBe("3.1.0");
+      const operations = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId));
+      expect(operations.sort()).toEqual(
+        ["createProduct", "deleteProduct", "getProduct", "health", "listProducts", "patchProduct", "ready", "replaceProduct"].sort(),
+      );
+    });
+  });
+}

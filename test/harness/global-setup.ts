@@ -1,0 +1,24 @@
+import type { TestProject } from "vitest/node";
+import { startWebSocketBridge } from "../../scripts/lib/ws-bridge";
+import { createTestDatabase } from "./test-database";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    adminDatabaseUrl: string;
+    wsProxy: string;
+  }
+}
+
+/** Runs once in Node before every project: real Postgres, migrations, and the bridge workerd needs. */
+export default async function setup(project: TestProject) {
+  const database = await createTestDatabase();
+  const bridge = await startWebSocketBridge();
+  project.provide("databaseUrl", database.url);
+  project.provide("adminDatabaseUrl", database.adminUrl);
+  project.provide("wsProxy", bridge.proxyHost);
+  return async () => {
+    await bridge.close();
+    await database.dispose();
+  };
+}

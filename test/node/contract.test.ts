@@ -1,0 +1,12 @@
+import { afterAll } from "vitest";
+import { errorsContract } from "../contract/errors.contract";
+import { operationsContract } from "../contract/operations.contract";
+import { productsContract } from "../contract/products.contract";
+import { createNodeTarget } from "./app-target";
+
+const target = createNodeTarget();
+afterAll(() => target.database.close());
+
+productsContract(target);
+errorsContract(target);
+operationsContract(target);

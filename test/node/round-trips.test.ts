@@ -1,0 +1,37 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { json, productInput, uniqueTag } from "../contract/target";
+import { createNodeTarget } from "./app-target";
+
+// Round trips are the service's main cost at the edge: each product operation is one statement.
+const target = createNodeTarget();
+afterAll(() => target.database.close());
+
+describe("database statements per request", () => {
+  beforeEach(() => target.resetStatements());
+
+  const measure = async (path: string, init?: RequestInit) => {
+    target.resetStatements();
+    const response = await target.fetch(path, init);
+    return { status: response.status, statements: target.statements(), body: response.status === 204 ? null : await response.json() };
+  };
+
+  it("uses one statement for create, get, list, replace, patch and delete", async () => {
+    const tag = uniqueTag();
+    const created = await measure("/api/v1/products", json(productInput(tag)));
+    expect(created).toMatchObject({ status: 201, statements: 1 });
+    const id = (created.body as { id: string }).id;
+    expect(await measure(`/api/v1/products/${id}`)).toMatchObject({ status: 200, statements: 1 });
+    expect(await measure(`/api/v1/products?q=${tag}&sort=name&minPrice=1`)).toMatchObject({ status: 200, statements: 1 });
+    expect(await measure(`/api/v1/products/${id}`, json(productInput(tag), "PUT", { "if-match": `"${id}.1"` }))).toMatchObject({
+      status: 200,
+      statements: 1,
+    });
+    expect(await measure(`/api/v1/products/${id}`, json({ priceCents: 7 }, "PATCH"))).toMatchObject({ status: 200, statements: 1 });
+    expect(await measure(`/api/v1/products/${id}`, { method: "DELETE" })).toMatchObject({ status: 204, statements: 1 });
+  });
+
+  it("uses no statement for input rejected by validation", async () => {
+    expect(await measure("/api/v1/products", json({ name: "" }))).toMatchObject({ status: 422, statements: 0 });
+    expect(await measure("/api/v1/products/not-a-uuid")).toMatchObject({ status: 422, statements: 0 });
+  });
+});

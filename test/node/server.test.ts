@@ -1,0 +1,83 @@
+import http from "node:http";
+import { describe, expect, inject, it } from "vitest";
+import { ConfigError } from "../../src/config";
+import { startServer } from "../../src/node-server";
+import { productInput, uniqueTag } from "../contract/target";
+
+/** Sends a POST whose body arrives in two parts, so the request is in flight between them. */
+function slowPost(port: number, body: string) {
+  let finish: () => void = () => {};
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const request = http.request(
+      {
+        port,
+        host: "127.0.0.1",
+        method: "POST",
+        path: "/api/v1/products",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk) => {
+          text += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    request.on("error", reject);
+    request.write(body.slice(0, 5));
+    finish = () => request.end(body.slice(5));
+  });
+  return { response, finish: () => finish() };
+}
+
+describe("Node server entry", () => {
+  it("serves over HTTP with node-postgres and logs one line per request without secrets", async () => {
+    const lines: string[] = [];
+    const server = await startServer(
+      { DATABASE_URL: inject("databaseUrl"), PORT: "0", LOG_LEVEL: "info" },
+      { sink: (line) => lines.push(line) },
+    );
+    try {
+      const response = await fetch(`http://127.0.0.1:${server.port}/api/v1/products?limit=1`, {
+        headers: { authorization: "Bearer super-secret-token", cookie: "sid=cookie-secret", "x-request-id": "log-test-1" },
+      });
+      expect(response.status).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${server.port}/ready`);
+      expect(ready.status).toBe(200);
+    } finally {
+      await server.shutdown("test");
+    }
+    const requestLines = lines.map((line) => JSON.parse(line)).filter((record) => record.message === "request");
+    const line = requestLines.find((record) => record.requestId === "log-test-1");
+    expect(line).toMatchObject({ level: "info", method: "GET", route: "/api/v1/products", status: 200 });
+    expect(typeof line.durationMs).toBe("number");
+    const all = lines.join("\n");
+    expect(all).not.toContain("super-secret-token");
+    expect(all).not.toContain("cookie-secret");
+    expect(all).not.toContain(inject("databaseUrl"));
+  });
+
+  it("on shutdown stops accepting, lets the in-flight request finish, then closes", async () => {
+    const server = await startServer({ DATABASE_URL: inject("databaseUrl"), PORT: "0", LOG_LEVEL: "silent" });
+    const inFlight = slowPost(server.port, JSON.stringify(productInput(uniqueTag())));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    let stopped = false;
+    const stopping = server.shutdown("SIGTERM").then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stopped).toBe(false);
+    await expect(fetch(`http://127.0.0.1:${server.port}/health`)).rejects.toThrow();
+    inFlight.finish();
+    const result = await inFlight.response;
+    expect(result.status).toBe(201);
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+
+  it("refuses to start with a bad setting, naming it", async () => {
+    await expect(startServer({ PORT: "not-a-port" })).rejects.toThrow(ConfigError);
+    await expect(startServer({ PORT: "not-a-port" })).rejects.toThrow(/PORT/);
+  });
+});

@@ -1,0 +1,35 @@
+// Unit test of error classification: constructed errors, no database.
+import { describe, expect, it } from "vitest";
+import { databaseErrorCode, isDatabaseUnavailable, isUniqueViolation } from "../../src/db/errors";
+
+const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+describe("database error classification", () => {
+  it("finds the SQLSTATE through Drizzle's wrapping cause chain", () => {
+    const wrapped = new Error("Failed query: insert …", { cause: withCode("duplicate key", "23505") });
+    expect(databaseErrorCode(wrapped)).toBe("23505");
+    expect(isUniqueViolation(wrapped)).toBe(true);
+    expect(isUniqueViolation(new Error("other"))).toBe(false);
+  });
+
+  it.each([
+    ["refused", withCode("connect ECONNREFUSED 127.0.0.1:1", "ECONNREFUSED")],
+    ["admin shutdown", withCode("terminating connection due to administrator command", "57P01")],
+    ["connection exception class", withCode("connection failure", "08006")],
+    ["terminated", new Error("Failed query", { cause: new Error("Connection terminated unexpectedly") })],
+    ["timeout", new Error("timeout exceeded when trying to connect")],
+  ])("treats %s as unavailable", (_, error) => {
+    expect(isDatabaseUnavailable(error)).toBe(true);
+  });
+
+  it("treats the Neon driver's bare WebSocket ErrorEvent as unavailable", () => {
+    expect(isDatabaseUnavailable({ type: "error", message: "WebSocket failed" })).toBe(true);
+    expect(isDatabaseUnavailable(new Error("Failed query: select 1", { cause: { type: "error" } }))).toBe(true);
+  });
+
+  it("does not treat programming errors as unavailable", () => {
+    expect(isDatabaseUnavailable(withCode("syntax error", "42601"))).toBe(false);
+    expect(isDatabaseUnavailable(new TypeError("x is undefined"))).toBe(false);
+    expect(isDatabaseUnavailable("string")).toBe(false);
+  });
+});

@@ -1,0 +1,10 @@
+import { errorsContract } from "../contract/errors.contract";
+import { operationsContract } from "../contract/operations.contract";
+import { productsContract } from "../contract/products.contract";
+import { createWorkerTarget } from "./worker-target";
+
+const target = createWorkerTarget();
+
+productsContract(target);
+errorsContract(target);
+operationsContract(target);

@@ -1,0 +1,23 @@
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { inject } from "vitest";
+import { createClient } from "../../src/client";
+import worker, { type WorkerEnv } from "../../src/worker";
+import { BASE_URL, type ContractTarget } from "../contract/target";
+
+/** The Worker's own fetch handler in workerd, reaching Postgres through the Neon driver and the bridge. */
+export function createWorkerTarget(overrides: Partial<WorkerEnv> = {}): ContractTarget {
+  const workerEnv: WorkerEnv = { ...env, DATABASE_URL: inject("databaseUrl"), NEON_WS_PROXY: inject("wsProxy"), ...overrides };
+  const send = async (request: Request) => {
+    const ctx = createExecutionContext();
+    // A test-made Request has no edge `cf` properties; the handler never reads them.
+    const incoming = request as Parameters<typeof worker.fetch>[0];
+    const response = await worker.fetch(incoming, workerEnv, ctx);
+    await waitOnExecutionContext(ctx);
+    return response;
+  };
+  return {
+    runtime: "workers",
+    fetch: (path, init) => send(new Request(new URL(path, BASE_URL), init)),
+    client: createClient(BASE_URL, { fetch: (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init)) }),
+  };
+}
