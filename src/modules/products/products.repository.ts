@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
-import { z } from "zod";
-import { decodeCursor, encodeCursor, invalidCursor } from "../../core/cursor";
+import { and, eq, gte, lte, type SQL, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../core/errors";
 import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
+import { keysetPage, keysetQuery } from "../../db/keyset";
+import { containsText } from "../../db/search";
 import type { CreateProductInput, ListProductsQuery, PatchProductInput, Product, ProductSort } from "./products.schemas";
 import { type ProductRow, products } from "./products.table";
 
@@ -16,13 +16,6 @@ const sortColumns = {
   name: products.name,
   priceCents: products.priceCents,
 } as const;
-
-const cursorSchema = z.strictObject({
-  s: z.string(),
-  f: z.string(),
-  k: z.union([z.string().max(400), z.number().int()]),
-  i: z.uuid(),
-});
 
 function toProduct(row: ProductRow): Product {
   return {
@@ -36,17 +29,6 @@ function toProduct(row: ProductRow): Product {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
-}
-
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
-
-/** The filters a cursor is bound to: reusing it with other filters would skip or repeat rows. */
-const filterFingerprint = (query: ListProductsQuery) =>
-  JSON.stringify([query.q ?? null, query.minPrice ?? null, query.maxPrice ?? null, query.currency ?? null]);
-
-function sortKeyOf(row: ProductRow, key: keyof typeof sortColumns): string | number {
-  const value = row[key];
-  return value instanceof Date ? value.toISOString() : value;
 }
 
 function conflictOnSku(error: unknown): never {
@@ -67,47 +49,29 @@ export class ProductRepository {
   constructor(private readonly db: Database) {}
 
   async list(query: ListProductsQuery): Promise<ProductPage> {
-    const sort = query.sort ?? DEFAULT_SORT;
-    const descending = sort.startsWith("-");
-    const key = (descending ? sort.slice(1) : sort) as keyof typeof sortColumns;
-    const column = sortColumns[key];
-    const limit = query.limit ?? DEFAULT_LIMIT;
-    const fingerprint = filterFingerprint(query);
-
     const conditions: (SQL | undefined)[] = [];
-    if (query.q !== undefined) {
-      const pattern = `%${escapeLike(query.q)}%`;
-      conditions.push(or(ilike(products.name, pattern), ilike(products.sku, pattern)));
-    }
+    if (query.q !== undefined) conditions.push(containsText(query.q, products.name, products.sku));
     if (query.minPrice !== undefined) conditions.push(gte(products.priceCents, query.minPrice));
     if (query.maxPrice !== undefined) conditions.push(lte(products.priceCents, query.maxPrice));
     if (query.currency !== undefined) conditions.push(eq(products.currency, query.currency));
 
-    if (query.cursor !== undefined) {
-      const cursor = decodeCursor(query.cursor, cursorSchema);
-      if (cursor.s !== sort) throw invalidCursor(`was made for sort=${cursor.s}, not sort=${sort}`);
-      if (cursor.f !== fingerprint) throw invalidCursor("was made for other filters");
-      const keyValue = castSortKey(key, cursor.k);
-      // Row comparison walks the (column, id) index in one direction.
-      conditions.push(
-        descending
-          ? sql`(${column}, ${products.id}) < (${keyValue}, ${cursor.i})`
-          : sql`(${column}, ${products.id}) > (${keyValue}, ${cursor.i})`,
-      );
-    }
-
-    const order = descending ? [desc(column), desc(products.id)] : [asc(column), asc(products.id)];
+    const request = {
+      sort: query.sort ?? DEFAULT_SORT,
+      columns: sortColumns,
+      idColumn: products.id,
+      limit: query.limit ?? DEFAULT_LIMIT,
+      cursor: query.cursor,
+      filters: [query.q ?? null, query.minPrice ?? null, query.maxPrice ?? null, query.currency ?? null],
+    };
+    const { after, orderBy, limit } = keysetQuery(request);
     const rows = await this.db
       .select()
       .from(products)
-      .where(and(...conditions))
-      .orderBy(...order)
-      .limit(limit + 1);
-
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor({ s: sort, f: fingerprint, k: sortKeyOf(last, key), i: last.id }) : null;
-    return { data: page.map(toProduct), nextCursor };
+      .where(and(...conditions, after))
+      .orderBy(...orderBy)
+      .limit(limit);
+    const page = keysetPage(request, rows);
+    return { data: page.rows.map(toProduct), nextCursor: page.nextCursor };
   }
 
   async getById(id: string): Promise<Product> {
@@ -189,21 +153,6 @@ export class ProductRepository {
     if (!row) throw notFound("Product");
     throw new ApiError("precondition_failed", `If-Match does not match the current version (${row.version}); nothing was changed.`);
   }
-}
-
-function castSortKey(key: keyof typeof sortColumns, value: string | number): SQL {
-  if (key === "priceCents") {
-    if (typeof value !== "number") throw invalidCursor("is not a cursor this API issued");
-    return sql`${value}::integer`;
-  }
-  if (typeof value !== "string") throw invalidCursor("is not a cursor this API issued");
-  if (key === "createdAt") {
-    if (Number.isNaN(Date.parse(value)) || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value))
-      throw invalidCursor("is not a cursor this API issued");
-    return sql`${value}::timestamptz`;
-  }
-  if (value.includes("\u0000")) throw invalidCursor("is not a cursor this API issued");
-  return sql`${value}`;
 }
 
 function firstRow<T>(rows: T[]): T {
