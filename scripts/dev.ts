@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { type DevDatabase, prepareDevDatabase } from "./lib/dev-database";
 import { type AppProcess, type ExitResult, startApp } from "./lib/dev-processes";
 import { type DevSettings, isLocalDatabase, readDevSettings, redactUrl } from "./lib/dev-settings";
+import { developmentUsers } from "./lib/seed-users";
 import { startWebSocketBridge, type WebSocketBridge } from "./lib/ws-bridge";
 
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -74,8 +75,12 @@ function printDatabaseSummary(database: DevDatabase & { seeded: number | undefin
 function printWhereToGo(settings: DevSettings): void {
   const base = `http://127.0.0.1:${settings.appPort}`;
   const runtime = settings.runtime === "workers" ? "wrangler dev (Workers runtime)" : "Node (src/server.ts)";
+  const logins = developmentUsers.map((user) => `    ${user.role.padEnd(6)} ${user.email} / ${user.password}`).join("\n");
   console.log(
-    `dev: starting ${runtime}; once ready:\n  ${base}/api/v1/products\n  ${base}/docs\n  ${base}/ready\n  Ctrl-C stops everything.`,
+    `dev: starting ${runtime}; once ready:\n  ${base}/docs (Authorize with a login below)\n  ${base}/ready\n` +
+      `  logins (embedded database only):\n${logins}\n` +
+      `  token: curl -s ${base}/api/v1/auth/token -d username=admin@example.com -d password=dev-admin-password\n` +
+      `  then:  curl -H "Authorization: Bearer <access_token>" ${base}/api/v1/products\n  Ctrl-C stops everything.`,
   );
 }
 

@@ -1,6 +1,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Config } from "./config";
 import { runAfterResponse } from "./core/after-response";
+import { createTokenVerifier, type ExternalIdpSettings, type JwtSettings } from "./core/auth/jwt";
+import { authenticate } from "./core/auth/middleware";
 import { limitBody } from "./core/body-limit";
 import type { AppEnv } from "./core/context";
 import { corsFor } from "./core/cors";
@@ -8,26 +10,36 @@ import { registerDocs } from "./core/docs";
 import { createNotFoundHandler, handleError } from "./core/error-handler";
 import { ApiError } from "./core/errors";
 import { createLogger, type Logger } from "./core/logger";
+import { createMemoryRateLimiter } from "./core/rate-limit";
 import { requestId } from "./core/request-id";
 import { requestLog } from "./core/request-log";
 import { securityHeaders } from "./core/security-headers";
 import { validationHook } from "./core/validation";
 import type { OpenDatabase } from "./db/database";
+import { authRouter, type LoginGuards } from "./modules/auth";
 import { healthRouter } from "./modules/health";
 import { productsRouter } from "./modules/products";
+import { usersRouter } from "./modules/users";
 
 export interface AppDependencies {
   config: Config;
   /** Opens the database for one request; undefined when no DATABASE_URL is configured. */
   openDatabase?: OpenDatabase | undefined;
   logger?: Logger;
+  /** Login rate limiters and client address; in-memory limiters from config by default. */
+  loginGuards?: Partial<LoginGuards>;
+  /** Tests only: how the external identity provider's JWKS is fetched. */
+  jwksFetch?: typeof fetch;
 }
 
 export const API_PREFIX = "/api/v1";
 
 /** Composes the whole service. Pure: no I/O happens until a request arrives. */
-export function createApp({ config, openDatabase, logger = createLogger(config.LOG_LEVEL) }: AppDependencies) {
+export function createApp({ config, openDatabase, logger = createLogger(config.LOG_LEVEL), loginGuards, jwksFetch }: AppDependencies) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const jwt = jwtSettings(config);
+  const verifyToken = createTokenVerifier(jwt, externalIdentityProvider(config, jwksFetch));
+  const guards: LoginGuards = { ...defaultLoginGuards(config), ...loginGuards };
 
   app.use(requestId);
   app.use(requestLog(logger));
@@ -35,6 +47,8 @@ export function createApp({ config, openDatabase, logger = createLogger(config.L
   app.use(corsFor(config.CORS_ORIGINS));
 
   app.use(`${API_PREFIX}/*`, limitBody(config.MAX_BODY_BYTES));
+  const requireToken = authenticate(verifyToken);
+  app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path === TOKEN_PATH ? next() : requireToken(c, next)));
   app.use(`${API_PREFIX}/*`, async (c, next) => {
     if (!openDatabase) {
       throw new ApiError("service_unavailable", "No database is configured for this service.", { headers: { "Retry-After": "30" } });
@@ -48,12 +62,50 @@ export function createApp({ config, openDatabase, logger = createLogger(config.L
     }
   });
 
-  const routes = app.route("/", healthRouter(config, openDatabase)).route(`${API_PREFIX}/products`, productsRouter);
+  const routes = app
+    .route("/", healthRouter(config, openDatabase))
+    .route(`${API_PREFIX}/auth`, authRouter(jwt, guards))
+    .route(`${API_PREFIX}/users`, usersRouter)
+    .route(`${API_PREFIX}/products`, productsRouter);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "oauth2", {
+    type: "oauth2",
+    description: "Log in with e-mail and password; Swagger UI's Authorize button uses this flow.",
+    flows: { password: { tokenUrl: TOKEN_PATH, scopes: {} } },
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 
   registerDocs(app, config);
   app.onError(handleError);
   app.notFound(createNotFoundHandler(knownRoutes(app)));
   return routes;
+}
+
+const TOKEN_PATH = `${API_PREFIX}/auth/token`;
+
+function jwtSettings(config: Config): JwtSettings {
+  return {
+    secret: config.JWT_SECRET,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    lifetimeSeconds: config.JWT_LIFETIME_SECONDS,
+  };
+}
+
+function externalIdentityProvider(config: Config, jwksFetch: typeof fetch | undefined): ExternalIdpSettings | undefined {
+  const { JWT_JWKS_URL: jwksUrl, JWT_EXTERNAL_ISSUER: issuer, JWT_EXTERNAL_AUDIENCE: audience } = config;
+  if (!jwksUrl || !issuer || !audience) return undefined;
+  return { jwksUrl, issuer, audience, roleClaim: config.JWT_ROLE_CLAIM, ...(jwksFetch ? { fetch: jwksFetch } : {}) };
+}
+
+/** Per-process (Node) or per-isolate (Workers without the binding) counters; entries may pass better ones. */
+function defaultLoginGuards(config: Config): LoginGuards {
+  const window = { periodSeconds: config.LOGIN_WINDOW_SECONDS };
+  return {
+    perAccount: createMemoryRateLimiter({ limit: config.LOGIN_ATTEMPTS_PER_ACCOUNT, ...window }),
+    perAddress: createMemoryRateLimiter({ limit: config.LOGIN_ATTEMPTS_PER_ADDRESS, ...window }),
+    clientAddress: (c) => c.req.header("cf-connecting-ip") ?? "unknown",
+  };
 }
 
 /** Every documented operation, so unknown methods on known paths get 405 instead of 404. */

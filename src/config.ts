@@ -37,12 +37,57 @@ const configSchema = z.object({
         .map((origin) => origin.trim())
         .filter((origin) => origin.length > 0),
     ),
+  /**
+   * HMAC key for the service's own access tokens (HS256). Required, ≥ 32 characters,
+   * outside development and test; there it falls back to a fixed development key.
+   */
+  JWT_SECRET: z.string().optional(),
+  JWT_ISSUER: z.string().min(1).default("product-service"),
+  JWT_AUDIENCE: z.string().min(1).default("product-service"),
+  /** Lifetime of issued access tokens; role changes take effect when a token expires. */
+  JWT_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** External OpenID Connect provider: its JWKS URL turns on acceptance of its tokens. */
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_EXTERNAL_ISSUER: z.string().min(1).optional(),
+  JWT_EXTERNAL_AUDIENCE: z.string().min(1).optional(),
+  /** Claim of an external token that carries the role (string, or array of strings). */
+  JWT_ROLE_CLAIM: z.string().min(1).default("role"),
+  /** Login attempts allowed per account, and per client address, in each window. */
+  LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Commit id and version of this build, reported by `/ready`. */
   BUILD_COMMIT: z.string().default("unknown"),
   BUILD_VERSION: z.string().default("0.0.0"),
 });
 
-export type Config = z.infer<typeof configSchema>;
+/** Used only when ENVIRONMENT is development or test and no JWT_SECRET is set. */
+export const DEVELOPMENT_JWT_SECRET = "development-only-jwt-secret-never-use-in-production";
+
+const productionLike = new Set(["preview", "production"]);
+
+const checkedSchema = configSchema
+  .superRefine((config, context) => {
+    if (!productionLike.has(config.ENVIRONMENT)) return;
+    const secret = config.JWT_SECRET;
+    if (secret === undefined) {
+      context.addIssue({ code: "custom", path: ["JWT_SECRET"], message: `is required when ENVIRONMENT=${config.ENVIRONMENT}` });
+    } else if (secret.length < 32 || secret === DEVELOPMENT_JWT_SECRET || new Set(secret).size < 8) {
+      context.addIssue({
+        code: "custom",
+        path: ["JWT_SECRET"],
+        message: "is too weak: use at least 32 random characters (e.g. `openssl rand -base64 48`)",
+      });
+    }
+  })
+  .superRefine((config, context) => {
+    if (config.JWT_JWKS_URL && !(config.JWT_EXTERNAL_ISSUER && config.JWT_EXTERNAL_AUDIENCE)) {
+      context.addIssue({ code: "custom", path: ["JWT_JWKS_URL"], message: "needs JWT_EXTERNAL_ISSUER and JWT_EXTERNAL_AUDIENCE as well" });
+    }
+  })
+  .transform((config) => ({ ...config, JWT_SECRET: config.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET }));
+
+export type Config = z.infer<typeof checkedSchema>;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -56,7 +101,7 @@ export function loadConfig(source: Record<string, unknown>): Config {
     // Treat empty strings as unset so `FOO=` in an env file falls back to the default.
     if (value !== undefined && value !== "") settings[key] = value;
   }
-  const parsed = configSchema.safeParse(settings);
+  const parsed = checkedSchema.safeParse(settings);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);

@@ -11,6 +11,7 @@ import { seedDemoProducts } from "./demo-products";
 import type { DevSettings } from "./dev-settings";
 import { createDatabase, type RunningPostgres, startEmbeddedPostgres } from "./embedded-postgres";
 import { applyMigrations } from "./migrations";
+import { developmentUsers, seedUsers } from "./seed-users";
 
 export const DEV_DATABASE_NAME = "product_service";
 
@@ -118,7 +119,7 @@ async function startEmbedded(settings: DevSettings): Promise<DevDatabase> {
 
 /**
  * Start (or adopt) the database, apply migrations and, for the embedded one,
- * seed demo products. A user's database is migrated but not seeded: it may be
+ * seed demo products and the development users. A user's database is migrated but not seeded: it may be
  * a shared Neon branch where demo rows would be unwelcome (`npm run db:seed` adds them).
  */
 export async function prepareDevDatabase(settings: DevSettings): Promise<DevDatabase & { seeded: number | undefined }> {
@@ -133,6 +134,7 @@ export async function prepareDevDatabase(settings: DevSettings): Promise<DevData
       });
     });
     const seeded = database.server === undefined ? undefined : await seedDemoProducts(database.url);
+    if (database.server !== undefined) await seedUsers(database.url, developmentUsers);
     return { ...database, seeded };
   } catch (error) {
     await database.server?.stop();

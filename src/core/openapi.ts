@@ -25,6 +25,9 @@ export const ProblemSchema = z
   .openapi("Problem", { description: "RFC 9457 problem details." });
 
 const descriptions: Partial<Record<ProblemCode, string>> = {
+  unauthorized: "Missing, malformed, expired or wrongly signed bearer token (`WWW-Authenticate: Bearer`).",
+  forbidden: "The token is valid but its role is too low for this operation.",
+  rate_limited: "Too many attempts; wait `Retry-After` seconds.",
   bad_request: "Malformed JSON or a malformed header.",
   not_found: "No such resource.",
   conflict: "The request conflicts with the current state (e.g. a unique field is taken).",
@@ -48,6 +51,7 @@ export function problemResponses<const C extends ProblemCode>(...codes: C[]) {
   > = {};
   for (const code of codes) {
     const headers: Record<string, unknown> = { ...requestIdHeader };
+    if (code === "unauthorized") headers["WWW-Authenticate"] = { description: "Bearer challenge (RFC 6750).", schema: { type: "string" } };
     if (code === "method_not_allowed") headers.Allow = { description: "Methods the path supports.", schema: { type: "string" } };
     if (code === "rate_limited" || code === "service_unavailable")
       headers["Retry-After"] = { description: "Seconds to wait.", schema: { type: "integer" } };
@@ -65,6 +69,12 @@ export function problemResponses<const C extends ProblemCode>(...codes: C[]) {
     };
   };
 }
+
+/** Problems of every operation behind a bearer token. */
+export const authProblems = ["unauthorized", "forbidden"] as const;
+
+/** Per-operation `security`: the OAuth2 password flow (Swagger UI's Authorize) or a bearer JWT from elsewhere. */
+export const bearerSecurity = [{ oauth2: [] }, { bearer: [] }];
 
 /** Problems any `/api` operation can answer with, whatever its input. */
 export const commonProblems = ["bad_request", "internal_error", "service_unavailable"] as const;

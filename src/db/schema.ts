@@ -1,2 +1,3 @@
 // Barrel of every table, read by drizzle-kit. Module code imports its own table file, never this one.
 export * from "../modules/products/products.table";
+export * from "../modules/users/users.table";

@@ -1,15 +1,62 @@
+import { inject } from "vitest";
 import type { Client } from "../../src/client";
+import { DEVELOPMENT_JWT_SECRET } from "../../src/config";
+import { signAccessToken } from "../../src/core/auth/jwt";
+import type { Role } from "../../src/core/auth/roles";
+
+export type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 
 /** One way of running the service under test: the Worker in workerd, or the app on Node. */
 export interface ContractTarget {
   runtime: "workers" | "node";
-  /** Sends a request to the service; relative URLs resolve against http://service.test. */
-  fetch(path: string, init?: RequestInit): Promise<Response>;
-  /** The typed client over the same fetch. */
+  /** Sends a request as the admin test user (unless it sets Authorization); relative URLs resolve against http://service.test. */
+  fetch: Fetch;
+  /** Sends a request as the given role's test user, or with no credentials at all. */
+  as(who: Role | "anonymous"): Fetch;
+  /** The typed client over the same fetch (as admin). */
   client: Client;
 }
 
 export const BASE_URL = "http://service.test";
+
+/** The settings the service under test runs with (ENVIRONMENT=test: the development secret and default issuer/audience). */
+export const testJwtSettings = {
+  secret: DEVELOPMENT_JWT_SECRET,
+  issuer: "product-service",
+  audience: "product-service",
+  lifetimeSeconds: 3600,
+};
+
+const tokens = new Map<Role, Promise<string>>();
+
+/** A token for the seeded test user of this role, signed as the service signs its own. */
+export function tokenFor(role: Role): Promise<string> {
+  let token = tokens.get(role);
+  if (!token) {
+    const user = inject("testUsers")[role];
+    token = signAccessToken(testJwtSettings, { sub: user.id, role, email: user.email }).then((issued) => issued.token);
+    tokens.set(role, token);
+  }
+  return token;
+}
+
+/** Wraps a raw sender so every request carries the role's bearer token unless it brings its own Authorization. */
+export function authorised(send: (request: Request) => Promise<Response>) {
+  const as =
+    (who: Role | "anonymous"): Fetch =>
+    async (path, init) => {
+      const request = new Request(new URL(path, BASE_URL), init);
+      if (who !== "anonymous" && !request.headers.has("authorization"))
+        request.headers.set("authorization", `Bearer ${await tokenFor(who)}`);
+      return send(request);
+    };
+  const clientFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    request.headers.set("authorization", `Bearer ${await tokenFor("admin")}`);
+    return send(request);
+  };
+  return { as, fetch: as("admin"), clientFetch };
+}
 
 /** A short random tag: every test makes its own data and filters on it. */
 export const uniqueTag = () => `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;

@@ -4,7 +4,7 @@ import { createClient } from "../../src/client";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/core/logger";
 import { createNodeDatabase, type NodeDatabase } from "../../src/db/node";
-import { BASE_URL, type ContractTarget } from "../contract/target";
+import { authorised, BASE_URL, type ContractTarget } from "../contract/target";
 
 export interface NodeTarget extends ContractTarget {
   database: NodeDatabase;
@@ -27,11 +27,12 @@ export function createNodeTarget(overrides: Record<string, string> = {}): NodeTa
     };
   });
   const app = createApp({ config, logger, openDatabase: () => database });
-  const fetch = (path: string, init?: RequestInit) => Promise.resolve(app.fetch(new Request(new URL(path, BASE_URL), init)));
+  const { as, fetch, clientFetch } = authorised((request) => Promise.resolve(app.fetch(request)));
   return {
     runtime: "node",
     fetch,
-    client: createClient(BASE_URL, { fetch: (input: RequestInfo | URL, init?: RequestInit) => app.fetch(new Request(input, init)) }),
+    as,
+    client: createClient(BASE_URL, { fetch: clientFetch }),
     database,
     statements: () => count,
     resetStatements: () => {

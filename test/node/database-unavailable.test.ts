@@ -2,7 +2,7 @@ import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
-import { json, productInput, uniqueTag } from "../contract/target";
+import { json, productInput, tokenFor, uniqueTag } from "../contract/target";
 import { createNodeTarget } from "./app-target";
 
 async function closedPort(): Promise<number> {
@@ -44,6 +44,7 @@ describe("no database configured", () => {
     expect(body.checks.database).toBe("not_configured");
     expect(body.detail).toMatch(/npm run dev/);
     expect(body.detail).toMatch(/DATABASE_URL/);
-    expect((await app.request("/api/v1/products")).status).toBe(503);
+    const api = await app.request("/api/v1/products", { headers: { authorization: `Bearer ${await tokenFor("viewer")}` } });
+    expect(api.status).toBe(503);
   });
 });

@@ -2,10 +2,10 @@ import http from "node:http";
 import { describe, expect, inject, it } from "vitest";
 import { ConfigError } from "../../src/config";
 import { startServer } from "../../src/node-server";
-import { productInput, uniqueTag } from "../contract/target";
+import { productInput, tokenFor, uniqueTag } from "../contract/target";
 
 /** Sends a POST whose body arrives in two parts, so the request is in flight between them. */
-function slowPost(port: number, body: string) {
+function slowPost(port: number, body: string, token: string) {
   let finish: () => void = () => {};
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
     const request = http.request(
@@ -14,7 +14,7 @@ function slowPost(port: number, body: string) {
         host: "127.0.0.1",
         method: "POST",
         path: "/api/v1/products",
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: `Bearer ${token}` },
       },
       (res) => {
         let text = "";
@@ -38,9 +38,10 @@ describe("Node server entry", () => {
       { DATABASE_URL: inject("databaseUrl"), PORT: "0", LOG_LEVEL: "info" },
       { sink: (line) => lines.push(line) },
     );
+    const token = await tokenFor("viewer");
     try {
       const response = await fetch(`http://127.0.0.1:${server.port}/api/v1/products?limit=1`, {
-        headers: { authorization: "Bearer super-secret-token", cookie: "sid=cookie-secret", "x-request-id": "log-test-1" },
+        headers: { authorization: `Bearer ${token}`, cookie: "sid=cookie-secret", "x-request-id": "log-test-1" },
       });
       expect(response.status).toBe(200);
       const ready = await fetch(`http://127.0.0.1:${server.port}/ready`);
@@ -53,14 +54,14 @@ describe("Node server entry", () => {
     expect(line).toMatchObject({ level: "info", method: "GET", route: "/api/v1/products", status: 200 });
     expect(typeof line.durationMs).toBe("number");
     const all = lines.join("\n");
-    expect(all).not.toContain("super-secret-token");
+    expect(all).not.toContain(token);
     expect(all).not.toContain("cookie-secret");
     expect(all).not.toContain(inject("databaseUrl"));
   });
 
   it("on shutdown stops accepting, lets the in-flight request finish, then closes", async () => {
     const server = await startServer({ DATABASE_URL: inject("databaseUrl"), PORT: "0", LOG_LEVEL: "silent" });
-    const inFlight = slowPost(server.port, JSON.stringify(productInput(uniqueTag())));
+    const inFlight = slowPost(server.port, JSON.stringify(productInput(uniqueTag())), await tokenFor("editor"));
     await new Promise((resolve) => setTimeout(resolve, 100));
     let stopped = false;
     const stopping = server.shutdown("SIGTERM").then(() => {

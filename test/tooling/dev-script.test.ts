@@ -36,7 +36,13 @@ async function firstProductNames(url: string, child: ChildProcess, deadline: num
   for (;;) {
     if (child.exitCode !== null) throw new Error(`dev script exited early with ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error(`no 200 from ${url} in time`);
-    const names = await fetch(url)
+    const token = await fetch(new URL("/api/v1/auth/token", url), {
+      method: "POST",
+      body: new URLSearchParams({ username: "admin@example.com", password: "dev-admin-password" }),
+    })
+      .then(async (response) => (response.status === 200 ? ((await response.json()) as { access_token: string }).access_token : undefined))
+      .catch(() => undefined);
+    const names = await (token ? fetch(url, { headers: { authorization: `Bearer ${token}` } }) : Promise.reject(new Error("no token")))
       .then(async (response) => (response.status === 200 ? ((await response.json()) as { data: Array<{ name: string }> }) : undefined))
       .then((body) => body?.data.map((product) => product.name))
       .catch(() => undefined);

@@ -2,7 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { inject } from "vitest";
 import { createClient } from "../../src/client";
 import worker, { type WorkerEnv } from "../../src/worker";
-import { BASE_URL, type ContractTarget } from "../contract/target";
+import { authorised, BASE_URL, type ContractTarget } from "../contract/target";
 
 /** The Worker's own fetch handler in workerd, reaching Postgres through the Neon driver and the bridge. */
 export function createWorkerTarget(overrides: Partial<WorkerEnv> = {}): ContractTarget {
@@ -15,9 +15,6 @@ export function createWorkerTarget(overrides: Partial<WorkerEnv> = {}): Contract
     await waitOnExecutionContext(ctx);
     return response;
   };
-  return {
-    runtime: "workers",
-    fetch: (path, init) => send(new Request(new URL(path, BASE_URL), init)),
-    client: createClient(BASE_URL, { fetch: (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init)) }),
-  };
+  const { as, fetch, clientFetch } = authorised(send);
+  return { runtime: "workers", fetch, as, client: createClient(BASE_URL, { fetch: clientFetch }) };
 }

@@ -6,6 +6,7 @@ const tags = ["Operations"];
 export const health = createRoute({
   method: "get",
   path: "/health",
+  security: [],
   operationId: "health",
   tags,
   summary: "Liveness: the process is up (never touches the database)",
@@ -17,6 +18,7 @@ export const health = createRoute({
 export const ready = createRoute({
   method: "get",
   path: "/ready",
+  security: [],
   operationId: "ready",
   tags,
   summary: "Readiness: the database answers `SELECT 1` within a bounded time",

@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { etagFor, noneMatchHits, pinnedVersion } from "../../core/etag";
+import { setNextLink } from "../../core/paging";
 import { ProductRepository } from "./products.repository";
 import type { create, getById, list, patch, remove, replace } from "./products.routes";
 
@@ -17,11 +18,7 @@ function expectedVersion(header: string | undefined, id: string): number | undef
 export const listProducts: RouteHandler<typeof list, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const page = await repository(c).list(query);
-  if (page.nextCursor) {
-    const next = new URL(c.req.url);
-    next.searchParams.set("cursor", page.nextCursor);
-    c.header("Link", `<${next.pathname}${next.search}>; rel="next"`);
-  }
+  setNextLink(c, page.nextCursor);
   return c.json(page, 200);
 };
 

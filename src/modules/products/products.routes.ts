@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { commonProblems, problemResponses } from "../../core/openapi";
+import { requireRole } from "../../core/auth/middleware";
+import { authProblems, bearerSecurity, commonProblems, problemResponses } from "../../core/openapi";
 import {
   CreateProductSchema,
   ListProductsQuerySchema,
@@ -41,6 +42,7 @@ const productJson = (description: string) => ({
 });
 
 const updateProblems = problemResponses(
+  ...authProblems,
   "not_found",
   "conflict",
   "precondition_failed",
@@ -51,6 +53,8 @@ const updateProblems = problemResponses(
 );
 
 export const list = createRoute({
+  security: bearerSecurity,
+  middleware: requireRole("viewer"),
   method: "get",
   path: "/",
   operationId: "listProducts",
@@ -63,11 +67,13 @@ export const list = createRoute({
       headers: { Link: { description: 'RFC 8288 `<…>; rel="next"` when there is a next page.', schema: { type: "string" } } },
       content: { "application/json": { schema: ProductPageSchema } },
     },
-    ...problemResponses("validation_failed", ...commonProblems),
+    ...problemResponses(...authProblems, "validation_failed", ...commonProblems),
   },
 });
 
 export const getById = createRoute({
+  security: bearerSecurity,
+  middleware: requireRole("viewer"),
   method: "get",
   path: "/{id}",
   operationId: "getProduct",
@@ -77,11 +83,13 @@ export const getById = createRoute({
   responses: {
     200: productJson("The product."),
     304: { description: "Not modified: `If-None-Match` matched.", headers: etagHeader },
-    ...problemResponses("not_found", "validation_failed", ...commonProblems),
+    ...problemResponses(...authProblems, "not_found", "validation_failed", ...commonProblems),
   },
 });
 
 export const create = createRoute({
+  security: bearerSecurity,
+  middleware: requireRole("editor"),
   method: "post",
   path: "/",
   operationId: "createProduct",
@@ -95,11 +103,13 @@ export const create = createRoute({
       ...productJson("Created."),
       headers: { ...etagHeader, Location: { description: "URL of the new product.", schema: { type: "string" } } },
     },
-    ...problemResponses("conflict", "payload_too_large", "unsupported_media_type", "validation_failed", ...commonProblems),
+    ...problemResponses(...authProblems, "conflict", "payload_too_large", "unsupported_media_type", "validation_failed", ...commonProblems),
   },
 });
 
 export const replace = createRoute({
+  security: bearerSecurity,
+  middleware: requireRole("editor"),
   method: "put",
   path: "/{id}",
   operationId: "replaceProduct",
@@ -117,6 +127,8 @@ export const replace = createRoute({
 });
 
 export const patch = createRoute({
+  security: bearerSecurity,
+  middleware: requireRole("editor"),
   method: "patch",
   path: "/{id}",
   operationId: "patchProduct",
@@ -140,6 +152,8 @@ export const patch = createRoute({
 });
 
 export const remove = createRoute({
+  security: bearerSecurity,
+  middleware: requireRole("admin"),
   method: "delete",
   path: "/{id}",
   operationId: "deleteProduct",
@@ -148,6 +162,6 @@ export const remove = createRoute({
   request: { params: ProductIdParamsSchema, headers: IfMatchHeaders },
   responses: {
     204: { description: "Deleted." },
-    ...problemResponses("not_found", "precondition_failed", "validation_failed", ...commonProblems),
+    ...problemResponses(...authProblems, "not_found", "precondition_failed", "validation_failed", ...commonProblems),
   },
 });

@@ -1,0 +1,112 @@
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { Role } from "../../core/auth/roles";
+import { ApiError, notFound } from "../../core/errors";
+import { uuidv7 } from "../../core/uuid";
+import type { Database } from "../../db/database";
+import { isUniqueViolation } from "../../db/errors";
+import { keysetPage, keysetQuery } from "../../db/keyset";
+import { containsText } from "../../db/search";
+import type { ListUsersQuery, User } from "./users.schemas";
+import { type UserRow, users } from "./users.table";
+
+const sortColumns = { createdAt: users.createdAt, email: users.email } as const;
+
+export function toUser(row: UserRow): User {
+  return { id: row.id, email: row.email, role: row.role, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+}
+
+function conflictOnEmail(error: unknown): never {
+  if (isUniqueViolation(error)) {
+    throw new ApiError("conflict", "A user with this e-mail already exists.", {
+      errors: [{ path: "email", code: "taken", message: "email is already in use." }],
+    });
+  }
+  throw error;
+}
+
+const lastAdmin = () => new ApiError("conflict", "This is the last admin: make another admin first.");
+
+/**
+ * True while another admin exists. `FOR UPDATE` locks the admin rows, so two
+ * admins demoting or deleting each other at once cannot both succeed.
+ */
+const anotherAdminExists = (id: string) =>
+  sql`(select count(*) from (select 1 from ${users} where ${users.role} = 'admin' and ${users.id} <> ${id} for update) as others) > 0`;
+
+/** Every SQL statement for users. */
+export class UserRepository {
+  constructor(private readonly db: Database) {}
+
+  /** The login lookup: one statement, by the case-insensitive e-mail index. */
+  async findByEmail(email: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.select().from(users).where(sql`lower(${users.email}) = lower(${email.trim()})`);
+    return row;
+  }
+
+  async list(query: ListUsersQuery): Promise<{ data: User[]; nextCursor: string | null }> {
+    const conditions: (SQL | undefined)[] = [];
+    if (query.q !== undefined) conditions.push(containsText(query.q, users.email));
+    if (query.role !== undefined) conditions.push(eq(users.role, query.role));
+    const request = {
+      sort: query.sort ?? "-createdAt",
+      columns: sortColumns,
+      idColumn: users.id,
+      limit: query.limit ?? 20,
+      cursor: query.cursor,
+      filters: [query.q ?? null, query.role ?? null],
+    };
+    const { after, orderBy, limit } = keysetQuery(request);
+    const rows = await this.db
+      .select()
+      .from(users)
+      .where(and(...conditions, after))
+      .orderBy(...orderBy)
+      .limit(limit);
+    const page = keysetPage(request, rows);
+    return { data: page.rows.map(toUser), nextCursor: page.nextCursor };
+  }
+
+  async getById(id: string): Promise<UserRow> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    if (!row) throw notFound("User");
+    return row;
+  }
+
+  async create(input: { email: string; role: Role; passwordHash: string }): Promise<UserRow> {
+    const [row] = await this.db
+      .insert(users)
+      .values({ id: uuidv7(), email: input.email, role: input.role, passwordHash: input.passwordHash })
+      .returning()
+      .catch(conflictOnEmail);
+    if (!row) throw new Error("INSERT … RETURNING returned no row");
+    return row;
+  }
+
+  /** Changes role and/or password hash; refuses to demote the last admin (409). */
+  async update(id: string, changes: { role?: Role; passwordHash?: string }): Promise<UserRow> {
+    const demotes = changes.role !== undefined && changes.role !== "admin";
+    const [row] = await this.db
+      .update(users)
+      .set({ ...changes, version: sql`${users.version} + 1`, updatedAt: sql`now()` })
+      .where(and(eq(users.id, id), demotes ? sql`(${users.role} <> 'admin' or ${anotherAdminExists(id)})` : undefined))
+      .returning();
+    if (row) return row;
+    await this.getById(id);
+    throw lastAdmin();
+  }
+
+  /** Rewrites a hash made with weaker parameters; the login that noticed it still succeeds if this fails. */
+  async rehash(id: string, passwordHash: string): Promise<void> {
+    await this.db.update(users).set({ passwordHash }).where(eq(users.id, id));
+  }
+
+  async remove(id: string): Promise<void> {
+    const rows = await this.db
+      .delete(users)
+      .where(and(eq(users.id, id), sql`(${users.role} <> 'admin' or ${anotherAdminExists(id)})`))
+      .returning({ id: users.id });
+    if (rows.length > 0) return;
+    await this.getById(id);
+    throw lastAdmin();
+  }
+}

@@ -1,0 +1,70 @@
+import { z } from "@hono/zod-openapi";
+import { passwordPolicy } from "../../core/auth/password";
+import { roles } from "../../core/auth/roles";
+
+const email = z
+  .string()
+  .trim()
+  .max(320)
+  .pipe(z.email())
+  .openapi({ description: "Login e-mail; unique case-insensitively.", example: "ada@example.com" });
+const role = z.enum(roles).openapi({ description: "viewer < editor < admin; each includes the one before.", example: "editor" });
+
+export const UserSchema = z
+  .object({
+    id: z.string().openapi({
+      description: "User id (UUID for local users, the token subject for external ones).",
+      example: "01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f",
+    }),
+    email: z.string().nullable().openapi({ example: "ada@example.com" }),
+    role,
+    createdAt: z.iso.datetime().nullable(),
+    updatedAt: z.iso.datetime().nullable(),
+  })
+  .openapi("User", { description: "A user. Passwords and hashes never appear in any response." });
+
+/** Admin creates a user. Unknown fields (id, passwordHash, …) are rejected. */
+export const CreateUserSchema = z.strictObject({ email, password: passwordPolicy, role }).openapi("CreateUser");
+
+/** Admin changes a user's role and/or password. */
+export const PatchUserSchema = z.strictObject({ role: role.optional(), password: passwordPolicy.optional() }).openapi("UserPatch");
+
+export const userSorts = ["createdAt", "-createdAt", "email", "-email"] as const;
+
+export const ListUsersQuerySchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional()
+    .openapi({ param: { description: "Page size, 1..100 (default 20)." }, type: "integer" }),
+  cursor: z
+    .string()
+    .max(1024)
+    .optional()
+    .openapi({ param: { description: "Opaque cursor from `nextCursor`." } }),
+  sort: z
+    .enum(userSorts)
+    .optional()
+    .openapi({ param: { description: "Sort key; `-` for descending (default `-createdAt`)." } }),
+  q: z
+    .string()
+    .min(1)
+    .max(320)
+    .refine((value) => !value.includes("\u0000"), "must not contain NUL characters")
+    .optional()
+    .openapi({ param: { description: "Case-insensitive substring of the e-mail." } }),
+  role: role.optional().openapi({ param: { description: "Only users with this role." } }),
+});
+
+export const UserPageSchema = z.object({ data: z.array(UserSchema), nextCursor: z.string().nullable() }).openapi("UserPage");
+
+export const UserIdParamsSchema = z.object({
+  id: z.uuid().openapi({ param: { description: "User id (UUID)." }, example: "01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f" }),
+});
+
+export type User = z.infer<typeof UserSchema>;
+export type CreateUserInput = z.infer<typeof CreateUserSchema>;
+export type PatchUserInput = z.infer<typeof PatchUserSchema>;
+export type ListUsersQuery = z.infer<typeof ListUsersQuerySchema>;
