@@ -1,9 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import { createLogger, type LogSink } from "./core/logger";
 import { createNodeDatabase } from "./db/node";
+import { withStaticAssets } from "./node-static";
 
 export interface RunningServer {
   port: number;
@@ -24,7 +26,15 @@ export async function startServer(env: Record<string, unknown>, options: StartOp
   const logger = createLogger(config.LOG_LEVEL, options.sink);
   const { DATABASE_URL } = config;
   const database = DATABASE_URL ? createNodeDatabase({ ...config, DATABASE_URL }, logger) : undefined;
-  const app = createApp({ config, logger, openDatabase: database && (() => database) });
+  const app = withStaticAssets(
+    createApp({
+      config,
+      logger,
+      openDatabase: database && (() => database),
+      // The socket's peer: behind a proxy this is the proxy, which then needs its own limits.
+      loginGuards: { clientAddress: (c) => getConnInfo(c).remote.address ?? "unknown" },
+    }),
+  );
 
   const server = await new Promise<ServerType>((resolve) => {
     const started: ServerType = serve({ fetch: app.fetch, port: config.PORT }, () => resolve(started));

@@ -1,13 +1,27 @@
 import { type App, createApp } from "./app";
-import { ConfigError, loadConfig } from "./config";
+import { type Config, ConfigError, loadConfig } from "./config";
 import { createLogger } from "./core/logger";
+import { createBindingRateLimiter } from "./core/rate-limit";
 import { openNeonDatabase } from "./db/neon";
+import type { LoginGuards } from "./modules/auth";
 
 /** Bindings and vars this Worker reads (see wrangler.toml and .dev.vars.example). */
 export interface WorkerEnv {
-  DATABASE_URL?: string;
-  NEON_WS_PROXY?: string;
+  DATABASE_URL?: string | undefined;
+  NEON_WS_PROXY?: string | undefined;
+  /** Workers rate-limiting bindings (wrangler.toml `[[ratelimits]]`); in-isolate counters when absent. */
+  LOGIN_ACCOUNT_LIMITER?: RateLimit | undefined;
+  LOGIN_ADDRESS_LIMITER?: RateLimit | undefined;
   [key: string]: unknown;
+}
+
+/** Uses the platform's rate limiter when bound, so counts are shared across isolates and locations. */
+function loginGuards(env: WorkerEnv, config: Config): Partial<LoginGuards> {
+  const period = config.LOGIN_WINDOW_SECONDS;
+  return {
+    ...(env.LOGIN_ACCOUNT_LIMITER ? { perAccount: createBindingRateLimiter(env.LOGIN_ACCOUNT_LIMITER, period) } : {}),
+    ...(env.LOGIN_ADDRESS_LIMITER ? { perAddress: createBindingRateLimiter(env.LOGIN_ADDRESS_LIMITER, period) } : {}),
+  };
 }
 
 // One app per env object: an isolate reuses it across requests, and config parsing runs once.
@@ -20,7 +34,7 @@ function appFor(env: WorkerEnv): App {
   const logger = createLogger(config.LOG_LEVEL);
   const { DATABASE_URL } = config;
   const openDatabase = DATABASE_URL ? () => openNeonDatabase({ ...config, DATABASE_URL }, logger) : undefined;
-  const app = createApp({ config, openDatabase, logger });
+  const app = createApp({ config, openDatabase, logger, loginGuards: loginGuards(env, config) });
   apps.set(env, app);
   return app;
 }

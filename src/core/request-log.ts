@@ -18,6 +18,7 @@ export function requestLog(logger: Logger) {
       path: c.req.path,
       status,
       durationMs: Math.round((performance.now() - started) * 100) / 100,
+      userId: c.get("principal")?.subject,
       clientIp: c.req.header("cf-connecting-ip") ?? undefined,
     };
     if (status >= 500) logger.error("request", fields);

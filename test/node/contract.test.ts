@@ -1,4 +1,5 @@
 import { afterAll } from "vitest";
+import { authContract } from "../contract/auth.contract";
 import { errorsContract } from "../contract/errors.contract";
 import { operationsContract } from "../contract/operations.contract";
 import { productsContract } from "../contract/products.contract";
@@ -10,3 +11,4 @@ afterAll(() => target.database.close());
 productsContract(target);
 errorsContract(target);
 operationsContract(target);
+authContract(target);

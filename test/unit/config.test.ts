@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../src/config";
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from "../../src/config";
 
 describe("config", () => {
   it("applies defaults and treats empty strings as unset", () => {
@@ -27,5 +27,29 @@ describe("config", () => {
       expect(message).toMatch(/DATABASE_URL: must be a postgres/);
       expect(message).not.toContain("mysql://x");
     }
+  });
+});
+
+describe("JWT_SECRET outside development", () => {
+  it.each(["production", "preview"])("is required when ENVIRONMENT=%s, and the message names it", (environment) => {
+    expect(() => loadConfig({ ENVIRONMENT: environment })).toThrow(/JWT_SECRET: is required/);
+  });
+
+  it.each([
+    ["short", "too-short"],
+    ["the development default", DEVELOPMENT_JWT_SECRET],
+    ["low-variety", "a".repeat(40)],
+  ])("rejects a %s secret in production", (_, secret) => {
+    expect(() => loadConfig({ ENVIRONMENT: "production", JWT_SECRET: secret })).toThrow(/JWT_SECRET: is too weak/);
+  });
+
+  it("accepts a strong secret, and development falls back to the development key", () => {
+    const secret = "q8Vd3kP0zX7mN2rT5wY9bC4fH6jL1sA8eG3uI0oK";
+    expect(loadConfig({ ENVIRONMENT: "production", JWT_SECRET: secret }).JWT_SECRET).toBe(secret);
+    expect(loadConfig({}).JWT_SECRET).toBe(DEVELOPMENT_JWT_SECRET);
+  });
+
+  it("needs issuer and audience with an external JWKS", () => {
+    expect(() => loadConfig({ JWT_JWKS_URL: "https://idp.example/jwks.json" })).toThrow(/JWT_JWKS_URL: needs JWT_EXTERNAL_ISSUER/);
   });
 });

@@ -1,3 +1,4 @@
+import { authContract } from "../contract/auth.contract";
 import { errorsContract } from "../contract/errors.contract";
 import { operationsContract } from "../contract/operations.contract";
 import { productsContract } from "../contract/products.contract";
@@ -8,3 +9,4 @@ const target = createWorkerTarget();
 productsContract(target);
 errorsContract(target);
 operationsContract(target);
+authContract(target);
