@@ -39,11 +39,18 @@ describe("Node server entry", () => {
       { sink: (line) => lines.push(line) },
     );
     const token = await tokenFor("viewer");
+    let issued = "";
     try {
       const response = await fetch(`http://127.0.0.1:${server.port}/api/v1/products?limit=1`, {
         headers: { authorization: `Bearer ${token}`, cookie: "sid=cookie-secret", "x-request-id": "log-test-1" },
       });
       expect(response.status).toBe(200);
+      const login = await fetch(`http://127.0.0.1:${server.port}/api/v1/auth/token`, {
+        method: "POST",
+        body: new URLSearchParams({ username: inject("testUsers").viewer.email, password: inject("testUsers").viewer.password }),
+      });
+      expect(login.status).toBe(200);
+      issued = ((await login.json()) as { access_token: string }).access_token;
       const ready = await fetch(`http://127.0.0.1:${server.port}/ready`);
       expect(ready.status).toBe(200);
     } finally {
@@ -55,6 +62,9 @@ describe("Node server entry", () => {
     expect(typeof line.durationMs).toBe("number");
     const all = lines.join("\n");
     expect(all).not.toContain(token);
+    expect(all).not.toContain(issued);
+    expect(all).not.toContain(inject("testUsers").viewer.password);
+    expect(all).not.toMatch(/pbkdf2/);
     expect(all).not.toContain("cookie-secret");
     expect(all).not.toContain(inject("databaseUrl"));
   });
