@@ -5,15 +5,15 @@ import pg from "pg";
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
-/** Applies every pending migration in drizzle/ to the database at `url` (idempotent). */
-export async function applyMigrations(url: string): Promise<void> {
+/** Applies every pending migration in `folder` (drizzle/ by default) to the database at `url` (idempotent). */
+export async function applyMigrations(url: string, folder = MIGRATIONS_FOLDER): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   client.on("error", () => {});
   await client.connect();
   try {
     // Migrations contain DDL that must not race the service's own statement_timeout settings.
     await client.query("set statement_timeout = 0");
-    await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+    await migrate(drizzle({ client }), { migrationsFolder: folder });
   } finally {
     await client.end();
   }
