@@ -30,6 +30,13 @@ describe("database statements per request", () => {
     expect(await measure(`/api/v1/products/${id}`, { method: "DELETE" })).toMatchObject({ status: 204, statements: 1 });
   });
 
+  it("uses at most two statements for an idempotent create, and for its replay", async () => {
+    const tag = uniqueTag();
+    const init = json(productInput(tag), "POST", { "idempotency-key": `rt-${tag}` });
+    expect(await measure("/api/v1/products", init)).toMatchObject({ status: 201, statements: 2 });
+    expect(await measure("/api/v1/products", init)).toMatchObject({ status: 201, statements: 2 });
+  });
+
   it("uses no statement for input rejected by validation", async () => {
     expect(await measure("/api/v1/products", json({ name: "" }))).toMatchObject({ status: 422, statements: 0 });
     expect(await measure("/api/v1/products/not-a-uuid")).toMatchObject({ status: 422, statements: 0 });

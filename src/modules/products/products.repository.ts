@@ -5,6 +5,8 @@ import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
 import { keysetPage, keysetQuery } from "../../db/keyset";
 import { containsText } from "../../db/search";
+import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
+import { idempotencyKeys } from "../idempotency/idempotency.table";
 import type { CreateProductInput, ListProductsQuery, PatchProductInput, Product, ProductSort } from "./products.schemas";
 import { type ProductRow, products } from "./products.table";
 
@@ -30,6 +32,14 @@ function toProduct(row: ProductRow): Product {
     updatedAt: row.updatedAt.toISOString(),
   };
 }
+
+// The stored answer must be byte-for-byte the API's Product, so it is built in SQL from the new row.
+const productJson = sql`json_build_object(
+  'id', created.id, 'name', created.name, 'description', created.description, 'priceCents', created.price_cents,
+  'currency', created.currency, 'sku', created.sku, 'version', created.version,
+  'createdAt', to_char(created.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'updatedAt', to_char(created.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+const productHeaders = sql`json_build_object('Location', '/api/v1/products/' || created.id, 'ETag', '"' || created.id || '.' || created.version || '"')`;
 
 function conflictOnSku(error: unknown): never {
   if (isUniqueViolation(error))
@@ -80,19 +90,32 @@ export class ProductRepository {
     return toProduct(row);
   }
 
-  async create(input: CreateProductInput): Promise<Product> {
-    const rows = await this.db
-      .insert(products)
-      .values({
-        id: uuidv7(),
-        name: input.name,
-        description: input.description ?? null,
-        priceCents: input.priceCents,
-        currency: input.currency ?? "USD",
-        sku: input.sku,
-      })
-      .returning()
-      .catch(conflictOnSku);
+  /**
+   * Inserts the product. With an idempotency scope, the same statement also
+   * stores the answer under the key (a data-modifying CTE): both or neither.
+   */
+  async create(input: CreateProductInput, idempotency?: IdempotencyScope): Promise<Product> {
+    const values = {
+      id: uuidv7(),
+      name: input.name,
+      description: input.description ?? null,
+      priceCents: input.priceCents,
+      currency: input.currency ?? "USD",
+      sku: input.sku,
+    };
+    if (!idempotency) {
+      const rows = await this.db.insert(products).values(values).returning().catch(conflictOnSku);
+      return toProduct(firstRow(rows));
+    }
+    const created = this.db.$with("created").as(this.db.insert(products).values(values).returning());
+    const saved = this.db
+      .$with("saved")
+      .as(
+        new IdempotencyRepository(this.db)
+          .completion(idempotency, 201, sql`(select ${productJson} from created)`, sql`(select ${productHeaders} from created)`)
+          .returning({ key: idempotencyKeys.key }),
+      );
+    const rows = await this.db.with(created, saved).select().from(created).catch(conflictOnSku);
     return toProduct(firstRow(rows));
   }
 

@@ -1,6 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../../core/auth/middleware";
-import { authProblems, bearerSecurity, commonProblems, problemResponses } from "../../core/openapi";
+import {
+  authProblems,
+  bearerSecurity,
+  commonProblems,
+  IdempotencyKeyHeaders,
+  idempotencyReplayedHeader,
+  problemResponses,
+} from "../../core/openapi";
+import { honourIdempotencyKey } from "../idempotency/idempotency.middleware";
 import {
   CreateProductSchema,
   ListProductsQuerySchema,
@@ -89,19 +97,24 @@ export const getById = createRoute({
 
 export const create = createRoute({
   security: bearerSecurity,
-  middleware: requireRole("editor"),
+  middleware: [requireRole("editor"), honourIdempotencyKey],
   method: "post",
   path: "/",
   operationId: "createProduct",
   tags,
   summary: "Create a product",
   request: {
+    headers: IdempotencyKeyHeaders,
     body: { required: true, content: { "application/json": { schema: CreateProductSchema } } },
   },
   responses: {
     201: {
       ...productJson("Created."),
-      headers: { ...etagHeader, Location: { description: "URL of the new product.", schema: { type: "string" } } },
+      headers: {
+        ...etagHeader,
+        ...idempotencyReplayedHeader,
+        Location: { description: "URL of the new product.", schema: { type: "string" } },
+      },
     },
     ...problemResponses(...authProblems, "conflict", "payload_too_large", "unsupported_media_type", "validation_failed", ...commonProblems),
   },

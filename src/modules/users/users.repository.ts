@@ -6,6 +6,8 @@ import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
 import { keysetPage, keysetQuery } from "../../db/keyset";
 import { containsText } from "../../db/search";
+import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
+import { idempotencyKeys } from "../idempotency/idempotency.table";
 import type { ListUsersQuery, User } from "./users.schemas";
 import { type UserRow, users } from "./users.table";
 
@@ -22,6 +24,19 @@ function conflictOnEmail(error: unknown): never {
     });
   }
   throw error;
+}
+
+// The stored answer is the API's User (never the hash), built in SQL from the new row.
+const userJson = sql`json_build_object(
+  'id', created.id, 'email', created.email, 'role', created.role,
+  'createdAt', to_char(created.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  'updatedAt', to_char(created.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+const userHeaders = sql`json_build_object('Location', '/api/v1/users/' || created.id)`;
+
+function firstRow<T>(rows: T[]): T {
+  const [row] = rows;
+  if (row === undefined) throw new Error("INSERT … RETURNING returned no row");
+  return row;
 }
 
 const lastAdmin = () => new ApiError("conflict", "This is the last admin: make another admin first.");
@@ -72,14 +87,20 @@ export class UserRepository {
     return row;
   }
 
-  async create(input: { email: string; role: Role; passwordHash: string }): Promise<UserRow> {
-    const [row] = await this.db
-      .insert(users)
-      .values({ id: uuidv7(), email: input.email, role: input.role, passwordHash: input.passwordHash })
-      .returning()
-      .catch(conflictOnEmail);
-    if (!row) throw new Error("INSERT … RETURNING returned no row");
-    return row;
+  /** Inserts the user; with an idempotency scope the same statement stores the answer under the key. */
+  async create(input: { email: string; role: Role; passwordHash: string }, idempotency?: IdempotencyScope): Promise<UserRow> {
+    const values = { id: uuidv7(), email: input.email, role: input.role, passwordHash: input.passwordHash };
+    const insert = this.db.insert(users).values(values).returning();
+    if (!idempotency) return firstRow(await insert.catch(conflictOnEmail));
+    const created = this.db.$with("created").as(insert);
+    const saved = this.db
+      .$with("saved")
+      .as(
+        new IdempotencyRepository(this.db)
+          .completion(idempotency, 201, sql`(select ${userJson} from created)`, sql`(select ${userHeaders} from created)`)
+          .returning({ key: idempotencyKeys.key }),
+      );
+    return firstRow(await this.db.with(created, saved).select().from(created).catch(conflictOnEmail));
   }
 
   /** Changes role and/or password hash; refuses to demote the last admin (409). */

@@ -1,6 +1,14 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../../core/auth/middleware";
-import { authProblems, bearerSecurity, commonProblems, problemResponses } from "../../core/openapi";
+import {
+  authProblems,
+  bearerSecurity,
+  commonProblems,
+  IdempotencyKeyHeaders,
+  idempotencyReplayedHeader,
+  problemResponses,
+} from "../../core/openapi";
+import { honourIdempotencyKey } from "../idempotency/idempotency.middleware";
 import { CreateUserSchema, ListUsersQuerySchema, PatchUserSchema, UserIdParamsSchema, UserPageSchema, UserSchema } from "./users.schemas";
 
 const tags = ["Users"];
@@ -39,10 +47,16 @@ export const create = createRoute({
   operationId: "createUser",
   tags,
   summary: "Create a user (admin)",
-  middleware: adminOnly,
-  request: { body: { required: true, content: { "application/json": { schema: CreateUserSchema } } } },
+  middleware: [adminOnly, honourIdempotencyKey],
+  request: {
+    headers: IdempotencyKeyHeaders,
+    body: { required: true, content: { "application/json": { schema: CreateUserSchema } } },
+  },
   responses: {
-    201: { ...userJson("Created."), headers: { Location: { description: "URL of the new user.", schema: { type: "string" } } } },
+    201: {
+      ...userJson("Created."),
+      headers: { ...idempotencyReplayedHeader, Location: { description: "URL of the new user.", schema: { type: "string" } } },
+    },
     ...problemResponses(...authProblems, "conflict", "payload_too_large", "unsupported_media_type", "validation_failed", ...commonProblems),
   },
 });

@@ -1,0 +1,74 @@
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { IdempotencyRepository } from "../../src/modules/idempotency/idempotency.repository";
+import { idempotencyKeys } from "../../src/modules/idempotency/idempotency.table";
+import { json, productInput, uniqueTag } from "../contract/target";
+import { createNodeTarget } from "./app-target";
+
+const target = createNodeTarget();
+afterAll(() => target.database.close());
+const db = () => target.database.db;
+
+async function firstClaim(tag: string) {
+  const key = `k-${tag}`;
+  const response = await target.as("editor")("/api/v1/products", json(productInput(tag), "POST", { "idempotency-key": key }));
+  expect(response.status).toBe(201);
+  const [row] = await db().select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+  if (!row) throw new Error("no key row");
+  return row;
+}
+
+describe("idempotency keys in the database", () => {
+  it("are stored with the answer and kept at least 24 hours", async () => {
+    const row = await firstClaim(uniqueTag());
+    expect(row).toMatchObject({ state: "done", status: 201 });
+    const [{ hours } = { hours: 0 }] = await db()
+      .select({ hours: sql<number>`extract(epoch from ${idempotencyKeys.expiresAt} - now()) / 3600` })
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.key, row.key)));
+    expect(Number(hours)).toBeGreaterThan(23.9);
+  });
+
+  it("answer 409 while the first request is still running, and let a retry take over a stale claim", async () => {
+    const tag = uniqueTag();
+    const row = await firstClaim(`${tag}-seed`);
+    const key = `running-${tag}`;
+    const body = JSON.stringify(productInput(tag));
+    const send = () =>
+      target.as("editor")("/api/v1/products", {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": key },
+        body,
+      });
+    // A claim as the first request leaves it: running, with the hash of exactly this request.
+    const hashOf = async (text: string) =>
+      Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), (b) =>
+        b.toString(16).padStart(2, "0"),
+      ).join("");
+    const requestHash = await hashOf(`POST /api/v1/products\n${body}`);
+    await db()
+      .insert(idempotencyKeys)
+      .values({ userId: row.userId, key, requestHash, state: "running", expiresAt: sql`now() + interval '1 day'` });
+    expect((await send()).status).toBe(409);
+    await db()
+      .update(idempotencyKeys)
+      .set({ lockedAt: sql`now() - interval '2 minutes'` })
+      .where(and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.key, key)));
+    const takeover = await send();
+    expect(takeover.status).toBe(201);
+  });
+
+  it("expired keys are purged", async () => {
+    const row = await firstClaim(uniqueTag());
+    await db()
+      .update(idempotencyKeys)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.key, row.key)));
+    expect(await new IdempotencyRepository(db()).purgeExpired()).toBeGreaterThanOrEqual(1);
+    const left = await db()
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.key, row.key)));
+    expect(left).toHaveLength(0);
+  });
+});
