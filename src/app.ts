@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, Handler } from "hono";
 import type { Config } from "./config";
 import { runAfterResponse } from "./core/after-response";
 import { createTokenVerifier, type ExternalIdpSettings, type JwtSettings } from "./core/auth/jwt";
@@ -12,8 +13,9 @@ import { ApiError } from "./core/errors";
 import { createLogger, type Logger } from "./core/logger";
 import { createMemoryRateLimiter } from "./core/rate-limit";
 import { requestId } from "./core/request-id";
-import { requestLog } from "./core/request-log";
+import { type RequestSummary, requestLog } from "./core/request-log";
 import { securityHeaders } from "./core/security-headers";
+import { timeBudget } from "./core/time-budget";
 import { validationHook } from "./core/validation";
 import type { OpenDatabase } from "./db/database";
 import { authRouter, type LoginGuards } from "./modules/auth";
@@ -30,22 +32,42 @@ export interface AppDependencies {
   loginGuards?: Partial<LoginGuards>;
   /** Tests only: how the external identity provider's JWKS is fetched. */
   jwksFetch?: typeof fetch;
+  /** The client's address for logs and login limits; `CF-Connecting-IP` by default (Node passes the socket peer). */
+  clientAddress?: ((c: Context<AppEnv>) => string) | undefined;
+  /** Called once per request with its route template, status and timings (Prometheus on Node, Analytics Engine on Workers). */
+  observeRequest?: ((summary: RequestSummary) => void) | undefined;
+  /**
+   * Node only: answers `GET /metrics`. Left out of the OpenAPI document, which
+   * describes what both runtimes serve; Workers has no such route (404).
+   */
+  metrics?: Handler<AppEnv> | undefined;
 }
 
 export const API_PREFIX = "/api/v1";
 
 /** Composes the whole service. Pure: no I/O happens until a request arrives. */
-export function createApp({ config, openDatabase, logger = createLogger(config.LOG_LEVEL), loginGuards, jwksFetch }: AppDependencies) {
+export function createApp({
+  config,
+  openDatabase,
+  logger = createLogger(config.LOG_LEVEL),
+  loginGuards,
+  jwksFetch,
+  clientAddress = cfConnectingIp,
+  observeRequest,
+  metrics,
+}: AppDependencies) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const jwt = jwtSettings(config);
   const verifyToken = createTokenVerifier(jwt, externalIdentityProvider(config, jwksFetch));
-  const guards: LoginGuards = { ...defaultLoginGuards(config), ...loginGuards };
+  const guards: LoginGuards = { ...defaultLoginGuards(config, clientAddress), ...loginGuards };
 
   app.use(requestId);
-  app.use(requestLog(logger));
+  app.use(requestLog(logger, { clientAddress, observe: observeRequest }));
   app.use(securityHeaders);
   app.use(corsFor(config.CORS_ORIGINS));
 
+  // First on the API, so the budget covers everything a request waits for: body, token keys, database.
+  app.use(`${API_PREFIX}/*`, timeBudget(config.REQUEST_TIMEOUT_MS));
   app.use(`${API_PREFIX}/*`, limitBody(config.MAX_BODY_BYTES));
   const requireToken = authenticate(verifyToken);
   app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path === TOKEN_PATH ? next() : requireToken(c, next)));
@@ -53,7 +75,7 @@ export function createApp({ config, openDatabase, logger = createLogger(config.L
     if (!openDatabase) {
       throw new ApiError("service_unavailable", "No database is configured for this service.", { headers: { "Retry-After": "30" } });
     }
-    const lease = openDatabase();
+    const lease = openDatabase(c.get("queryTimer"));
     c.set("db", lease.db);
     try {
       await next();
@@ -75,6 +97,7 @@ export function createApp({ config, openDatabase, logger = createLogger(config.L
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 
+  if (metrics) app.get("/metrics", metrics);
   registerDocs(app, config);
   app.onError(handleError);
   app.notFound(createNotFoundHandler(knownRoutes(app)));
@@ -99,14 +122,17 @@ function externalIdentityProvider(config: Config, jwksFetch: typeof fetch | unde
 }
 
 /** Per-process (Node) or per-isolate (Workers without the binding) counters; entries may pass better ones. */
-function defaultLoginGuards(config: Config): LoginGuards {
+function defaultLoginGuards(config: Config, clientAddress: LoginGuards["clientAddress"]): LoginGuards {
   const window = { periodSeconds: config.LOGIN_WINDOW_SECONDS };
   return {
     perAccount: createMemoryRateLimiter({ limit: config.LOGIN_ATTEMPTS_PER_ACCOUNT, ...window }),
     perAddress: createMemoryRateLimiter({ limit: config.LOGIN_ATTEMPTS_PER_ADDRESS, ...window }),
-    clientAddress: (c) => c.req.header("cf-connecting-ip") ?? "unknown",
+    clientAddress,
   };
 }
+
+/** Workers: Cloudflare's edge sets it; anything else (a test, a direct hit) is "unknown". */
+const cfConnectingIp = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "unknown";
 
 /** Every documented operation, so unknown methods on known paths get 405 instead of 404. */
 function knownRoutes(app: OpenAPIHono<AppEnv>) {

@@ -19,10 +19,21 @@ const configSchema = z.object({
   NEON_WS_PROXY: z.string().trim().min(1).optional(),
   ENVIRONMENT: z.enum(["development", "test", "preview", "production"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Node only: `pretty` prints one short human line per record for local development; Workers always log JSON. */
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
+  /** Node only: when set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Largest accepted request body in bytes; larger bodies get 413 before parsing. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
-  /** Milliseconds `/ready` waits for `SELECT 1` before answering 503. */
+  /** Milliseconds `/ready` waits for its one check statement (database up, migrations applied) before answering 503. */
   READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
+  /**
+   * Budget of one `/api/v1` request: slower ones get 503 (`service_unavailable`).
+   * Also caps the statement timeout, so no statement outlives the request by more than one budget.
+   */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /** Postgres `statement_timeout` of every connection (the smaller of this and REQUEST_TIMEOUT_MS). */
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   /** Node only: size of the node-postgres pool. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** Node only: TCP port of the HTTP server. */

@@ -4,7 +4,9 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import { createLogger, type LogSink } from "./core/logger";
+import { formatPretty } from "./core/pretty-log";
 import { createNodeDatabase } from "./db/node";
+import { createNodeMetrics } from "./node/metrics";
 import { withStaticAssets } from "./node-static";
 
 export interface RunningServer {
@@ -23,16 +25,19 @@ export interface StartOptions {
 /** Builds and starts the Node runtime from an environment (process.env in production). Throws ConfigError on bad settings. */
 export async function startServer(env: Record<string, unknown>, options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(env);
-  const logger = createLogger(config.LOG_LEVEL, options.sink);
+  const logger = createLogger(config.LOG_LEVEL, options.sink, config.LOG_FORMAT === "pretty" ? formatPretty : undefined);
   const { DATABASE_URL } = config;
   const database = DATABASE_URL ? createNodeDatabase({ ...config, DATABASE_URL }, logger) : undefined;
+  const metrics = createNodeMetrics({ pool: database?.pool, token: config.METRICS_TOKEN });
   const app = withStaticAssets(
     createApp({
       config,
       logger,
-      openDatabase: database && (() => database),
-      // The socket's peer: behind a proxy this is the proxy, which then needs its own limits.
-      loginGuards: { clientAddress: (c) => getConnInfo(c).remote.address ?? "unknown" },
+      openDatabase: database?.open,
+      // The socket's peer, for logs and login limits: behind a proxy this is the proxy, which then needs its own limits.
+      clientAddress: (c) => getConnInfo(c).remote.address ?? "unknown",
+      observeRequest: metrics.observe,
+      metrics: metrics.handler,
     }),
   );
 

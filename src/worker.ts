@@ -2,8 +2,10 @@ import { type App, createApp } from "./app";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { createLogger } from "./core/logger";
 import { createBindingRateLimiter } from "./core/rate-limit";
+import type { OpenDatabase } from "./db/database";
 import { openNeonDatabase } from "./db/neon";
 import type { LoginGuards } from "./modules/auth";
+import { analyticsObserver } from "./workers/analytics";
 
 /** Bindings and vars this Worker reads (see wrangler.toml and .dev.vars.example). */
 export interface WorkerEnv {
@@ -12,6 +14,8 @@ export interface WorkerEnv {
   /** Workers rate-limiting bindings (wrangler.toml `[[ratelimits]]`); in-isolate counters when absent. */
   LOGIN_ACCOUNT_LIMITER?: RateLimit | undefined;
   LOGIN_ADDRESS_LIMITER?: RateLimit | undefined;
+  /** Workers Analytics Engine dataset (wrangler.toml `[[analytics_engine_datasets]]`); one data point per request when bound. */
+  METRICS?: AnalyticsEngineDataset | undefined;
   [key: string]: unknown;
 }
 
@@ -33,8 +37,16 @@ function appFor(env: WorkerEnv): App {
   const config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL);
   const { DATABASE_URL } = config;
-  const openDatabase = DATABASE_URL ? () => openNeonDatabase({ ...config, DATABASE_URL }, logger) : undefined;
-  const app = createApp({ config, openDatabase, logger, loginGuards: loginGuards(env, config) });
+  const openDatabase: OpenDatabase | undefined = DATABASE_URL
+    ? (timer) => openNeonDatabase({ ...config, DATABASE_URL }, logger, timer)
+    : undefined;
+  const app = createApp({
+    config,
+    openDatabase,
+    logger,
+    loginGuards: loginGuards(env, config),
+    observeRequest: analyticsObserver(env.METRICS, logger),
+  });
   apps.set(env, app);
   return app;
 }

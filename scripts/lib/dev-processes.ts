@@ -62,7 +62,13 @@ function spawnChild(settings: DevSettings, target: AppTarget): ChildProcess {
       stdio: "inherit",
     });
   }
-  const env = childEnv(settings, { DATABASE_URL: target.databaseUrl, PORT: String(settings.appPort), LOG_LEVEL: settings.logLevel });
+  const env = childEnv(settings, {
+    DATABASE_URL: target.databaseUrl,
+    PORT: String(settings.appPort),
+    LOG_LEVEL: settings.logLevel,
+    // Human lines in a developer's terminal; LOG_FORMAT=json in the environment keeps JSON.
+    LOG_FORMAT: process.env.LOG_FORMAT || "pretty",
+  });
   delete env.NEON_WS_PROXY; // node-postgres speaks TCP; a leftover proxy setting means nothing here
   return spawn(bin(settings, "tsx"), ["src/server.ts"], {
     cwd: settings.repoRoot,

@@ -1,4 +1,5 @@
 import type { Database } from "../db/database";
+import type { QueryTimer } from "../db/query-timer";
 import type { VerifiedPrincipal } from "./auth/jwt";
 import type { Logger } from "./logger";
 
@@ -10,8 +11,20 @@ export interface AppVariables {
   db: Database;
   /** Who the bearer token speaks for; set by `authenticate` on every `/api/v1` route but the token endpoint. */
   principal: VerifiedPrincipal;
-  /** Milliseconds spent waiting on the database during this request. */
+  /** Set by the idempotency middleware when the request carries an Idempotency-Key it now owns. */
+  idempotency: IdempotencyScope | undefined;
+  /** Times this request's queries; set by the request log, passed to `openDatabase`. */
+  queryTimer: QueryTimer;
+  /** Milliseconds spent waiting on the database during this request (set once the response is ready). */
   dbTimeMs: number;
+}
+
+/** The Idempotency-Key claimed for this request, scoped to its user. */
+export interface IdempotencyScope {
+  userId: string;
+  key: string;
+  /** SHA-256 of method, path and body. */
+  requestHash: string;
 }
 
 export interface AppEnv {

@@ -13,6 +13,9 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
+/** Turns a redacted record into one line: JSON by default, `formatPretty` for local development. */
+export type LogFormat = (record: LogFields) => string;
+
 // Keys whose values are never written, wherever they appear in a log record.
 const secretKey = /authorization|cookie|password|secret|token|database_?url|connectionstring/i;
 
@@ -44,12 +47,12 @@ function redact(value: unknown, depth = 0): unknown {
  * One JSON object per line: readable by Workers Logs (console) and by any
  * log shipper on Node (stdout). Keys that look like secrets are redacted.
  */
-export function createLogger(level: LogLevel, sink: LogSink = console.log): Logger {
+export function createLogger(level: LogLevel, sink: LogSink = console.log, format: LogFormat = JSON.stringify): Logger {
   const threshold = severity[level];
   const write = (at: Exclude<LogLevel, "silent">, message: string, fields?: LogFields) => {
     if (severity[at] < threshold) return;
     const record = { time: new Date().toISOString(), level: at, message, ...(redact(fields ?? {}) as LogFields) };
-    sink(JSON.stringify(record));
+    sink(format(record));
   };
   return {
     debug: (message, fields) => write("debug", message, fields),

@@ -36,7 +36,7 @@ const descriptions: Partial<Record<ProblemCode, string>> = {
   unsupported_media_type: "The body is not JSON.",
   validation_failed: "A parameter or field is invalid; `errors` lists each one.",
   internal_error: "An unexpected error; the body never contains internals.",
-  service_unavailable: "The database is unreachable or slow; retry later.",
+  service_unavailable: "The database is unreachable or slow, or the request outlived its time budget; retry later.",
 };
 
 const requestIdHeader = {
@@ -78,3 +78,27 @@ export const bearerSecurity = [{ oauth2: [] }, { bearer: [] }];
 
 /** Problems any `/api` operation can answer with, whatever its input. */
 export const commonProblems = ["bad_request", "internal_error", "service_unavailable"] as const;
+
+/** The `Idempotency-Key` request header of create operations. */
+export const IdempotencyKeyHeaders = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({
+      param: {
+        description:
+          "1..255 visible ASCII characters, scoped to the caller. Repeating a request with the same key and body returns the stored answer " +
+          "(with `Idempotency-Replayed: true`) and creates nothing; the same key with another body is 422; while the first request runs, 409. Keys are kept 24 hours.",
+      },
+      example: "6f1c2a0e-order-42",
+    }),
+});
+
+export const idempotencyReplayedHeader = {
+  "Idempotency-Replayed": {
+    description: "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.",
+    schema: { type: "string" as const },
+  },
+};

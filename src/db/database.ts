@@ -1,4 +1,5 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { QueryTimer } from "./query-timer";
 
 /** The one database type every driver produces, so queries are written once. */
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -9,5 +10,10 @@ export interface DatabaseLease {
   release(): Promise<void>;
 }
 
-/** Opens a lease per request. Absent when no `DATABASE_URL` is configured. */
-export type OpenDatabase = () => DatabaseLease;
+/**
+ * Opens a lease per request. Absent when no `DATABASE_URL` is configured.
+ * Every query of the lease (and every wait for a pooled connection) is timed on
+ * `timer`: the request's own, so its database time is known even while a query
+ * is still running (a request abandoned by its time budget).
+ */
+export type OpenDatabase = (timer: QueryTimer) => DatabaseLease;

@@ -29,6 +29,8 @@ const unavailableCodes = new Set([
   "57P01",
   "57P02",
   "57P03",
+  // query_canceled: statement_timeout (capped at the request budget) fired; the statement may succeed later.
+  "57014",
 ]);
 const unavailableMessage =
   /connection terminated|connection refused|terminating connection|timeout|websocket|socket hang up|closed the connection/i;

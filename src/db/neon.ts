@@ -3,6 +3,8 @@ import { drizzle } from "drizzle-orm/neon-serverless";
 import type { Config } from "../config";
 import type { Logger } from "../core/logger";
 import type { DatabaseLease } from "./database";
+import { type QueryTimer, timeQueries } from "./query-timer";
+import { statementTimeoutMs } from "./statement-timeout";
 
 let configuredProxy: string | undefined;
 
@@ -25,11 +27,20 @@ function useLocalBridge(proxyHost: string): void {
  * A Neon WebSocket pool for a single Workers request: a Pool cannot outlive its
  * request, so the entry ends it (after the response) via `release`.
  */
-export function openNeonDatabase(config: Config & { DATABASE_URL: string }, logger: Logger): DatabaseLease {
+export function openNeonDatabase(config: Config & { DATABASE_URL: string }, logger: Logger, timer?: QueryTimer): DatabaseLease {
   if (config.NEON_WS_PROXY) useLocalBridge(config.NEON_WS_PROXY);
-  const pool = new Pool({ connectionString: config.DATABASE_URL, max: 4, connectionTimeoutMillis: 5_000 });
+  const pool = new Pool({
+    connectionString: config.DATABASE_URL,
+    max: 4,
+    connectionTimeoutMillis: 5_000,
+    // A startup parameter: plain Postgres (behind the local bridge) honours it, but Neon's pooled
+    // endpoints reject it ("unsupported startup parameter") and direct ones may ignore it, so
+    // against Neon the timeout belongs to the role (`ALTER ROLE … SET statement_timeout`, see README).
+    ...(config.NEON_WS_PROXY ? { statement_timeout: statementTimeoutMs(config) } : {}),
+  });
   pool.on("error", (error: Error) => logger.warn("database connection failed", { error }));
-  const db = drizzle({ client: pool });
+  // Untimed only outside a request (tests, scripts): the app always passes the request's timer.
+  const db = drizzle({ client: timer ? timeQueries(pool, timer) : pool });
   return {
     db,
     release: () => pool.end().catch((error: unknown) => logger.warn("closing database pool failed", { error })),

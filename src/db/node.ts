@@ -2,10 +2,21 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import type { Config } from "../config";
 import type { Logger } from "../core/logger";
-import type { DatabaseLease } from "./database";
+import type { Database, OpenDatabase } from "./database";
+import { timeQueries } from "./query-timer";
+import { statementTimeoutMs } from "./statement-timeout";
 
-export interface NodeDatabase extends DatabaseLease {
+export interface NodeDatabase {
+  /** Untimed handle over the shared pool, for scripts and tests. */
+  db: Database;
   pool: pg.Pool;
+  /**
+   * A lease per request: its own Drizzle instance over a view of the shared
+   * pool timed on the request's timer, so each request's database time is
+   * counted apart from the others' however their queries interleave.
+   * Releasing it is a no-op (the pool outlives requests).
+   */
+  open: OpenDatabase;
   /** Drains the pool; used by graceful shutdown. */
   close(): Promise<void>;
 }
@@ -17,14 +28,15 @@ export function createNodeDatabase(config: Config & { DATABASE_URL: string }, lo
     max: config.DB_POOL_MAX,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    // Sent in the startup message, so it costs no round trip.
+    statement_timeout: statementTimeoutMs(config),
   });
   // Without this listener a connection dropped by the server crashes the process.
   pool.on("error", (error) => logger.warn("idle database connection failed", { error }));
-  const db = drizzle({ client: pool });
   return {
-    db,
+    db: drizzle({ client: pool }),
     pool,
-    release: async () => {},
+    open: (timer) => ({ db: drizzle({ client: timeQueries(pool, timer) }), release: async () => {} }),
     close: () => pool.end(),
   };
 }

@@ -1,3 +1,5 @@
 // Barrel of every table, read by drizzle-kit. Module code imports its own table file, never this one.
+
+export * from "../modules/idempotency/idempotency.table";
 export * from "../modules/products/products.table";
 export * from "../modules/users/users.table";

@@ -9,10 +9,15 @@ export function operationsContract(target: ContractTarget) {
       expect(await response.json()).toEqual({ status: "ok" });
     });
 
-    it("/ready checks the database", async () => {
+    it("/ready checks the database and the migrations, and names the build", async () => {
       const response = await target.fetch("/ready");
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ status: "ok", checks: { database: "ok" } });
+      expect(await response.json()).toEqual({
+        status: "ok",
+        checks: { database: "ok", migrations: "ok" },
+        version: expect.any(String),
+        commit: expect.any(String),
+      });
     });
 
     it("/openapi.json is an OpenAPI 3.1 document with every product operation", async () => {

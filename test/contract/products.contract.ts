@@ -436,7 +436,10 @@ export function productsContract(target: ContractTarget) {
     describe("typed client", () => {
       it("creates, reads and patches through the hc client", async () => {
         const tag = uniqueTag();
-        const created = await target.client.api.v1.products.$post({ json: { name: `Typed ${tag}`, priceCents: 250, sku: `TY-${tag}` } });
+        const created = await target.client.api.v1.products.$post({
+          header: {},
+          json: { name: `Typed ${tag}`, priceCents: 250, sku: `TY-${tag}` },
+        });
         expect(created.status).toBe(201);
         if (created.status !== 201) return;
         const product = await created.json();

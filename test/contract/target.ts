@@ -6,9 +6,9 @@ import type { Role } from "../../src/core/auth/roles";
 
 export type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 
-/** One way of running the service under test: the Worker in workerd, or the app on Node. */
+/** One way of running the service under test: the Worker in workerd, the app on Node, or the built Node server over HTTP. */
 export interface ContractTarget {
-  runtime: "workers" | "node";
+  runtime: "workers" | "node" | "node-dist";
   /** Sends a request as the admin test user (unless it sets Authorization); relative URLs resolve against http://service.test. */
   fetch: Fetch;
   /** Sends a request as the given role's test user, or with no credentials at all. */

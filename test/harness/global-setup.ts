@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startWebSocketBridge } from "../../scripts/lib/ws-bridge";
+import { startOutageControl } from "./outage-control";
 import { createTestDatabase } from "./test-database";
 import { seedTestUsers, type TestUsers } from "./test-users";
 
@@ -9,6 +10,8 @@ declare module "vitest" {
     adminDatabaseUrl: string;
     wsProxy: string;
     testUsers: TestUsers;
+    /** Base URL of the endpoint that stops/starts the Workers outage test's own Postgres. */
+    outageControl: string;
   }
 }
 
@@ -20,7 +23,10 @@ export default async function setup(project: TestProject) {
   project.provide("adminDatabaseUrl", database.adminUrl);
   project.provide("wsProxy", bridge.proxyHost);
   project.provide("testUsers", await seedTestUsers(database.url));
+  const outage = await startOutageControl();
+  project.provide("outageControl", outage.url);
   return async () => {
+    await outage.close();
     await bridge.close();
     await database.dispose();
   };

@@ -26,7 +26,7 @@ export function createNodeTarget(overrides: Record<string, string> = {}): NodeTa
       return original(...args);
     };
   });
-  const app = createApp({ config, logger, openDatabase: () => database });
+  const app = createApp({ config, logger, openDatabase: database.open });
   const { as, fetch, clientFetch } = authorised((request) => Promise.resolve(app.fetch(request)));
   return {
     runtime: "node",

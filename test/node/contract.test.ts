@@ -1,6 +1,7 @@
 import { afterAll } from "vitest";
 import { authContract } from "../contract/auth.contract";
 import { errorsContract } from "../contract/errors.contract";
+import { idempotencyContract } from "../contract/idempotency.contract";
 import { operationsContract } from "../contract/operations.contract";
 import { productsContract } from "../contract/products.contract";
 import { createNodeTarget } from "./app-target";
@@ -12,3 +13,4 @@ productsContract(target);
 errorsContract(target);
 operationsContract(target);
 authContract(target);
+idempotencyContract(target);

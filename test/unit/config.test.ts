@@ -8,6 +8,12 @@ describe("config", () => {
     expect(config.DATABASE_URL).toBeUndefined();
   });
 
+  it("has time limits by default and names a bad one", () => {
+    expect(loadConfig({})).toMatchObject({ REQUEST_TIMEOUT_MS: 10_000, DB_STATEMENT_TIMEOUT_MS: 5_000, READY_TIMEOUT_MS: 2_000 });
+    expect(() => loadConfig({ REQUEST_TIMEOUT_MS: "soon" })).toThrow(/REQUEST_TIMEOUT_MS/);
+    expect(() => loadConfig({ DB_STATEMENT_TIMEOUT_MS: "0" })).toThrow(/DB_STATEMENT_TIMEOUT_MS/);
+  });
+
   it("parses the CORS allow-list", () => {
     expect(loadConfig({ CORS_ORIGINS: " https://a.example, ,https://b.example" }).CORS_ORIGINS).toEqual([
       "https://a.example",

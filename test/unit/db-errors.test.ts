@@ -18,6 +18,7 @@ describe("database error classification", () => {
     ["connection exception class", withCode("connection failure", "08006")],
     ["terminated", new Error("Failed query", { cause: new Error("Connection terminated unexpectedly") })],
     ["timeout", new Error("timeout exceeded when trying to connect")],
+    ["statement timeout", withCode("canceling statement due to statement timeout", "57014")],
   ])("treats %s as unavailable", (_, error) => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { authContract } from "../contract/auth.contract";
 import { errorsContract } from "../contract/errors.contract";
+import { idempotencyContract } from "../contract/idempotency.contract";
 import { operationsContract } from "../contract/operations.contract";
 import { productsContract } from "../contract/products.contract";
 import { createWorkerTarget } from "./worker-target";
@@ -10,3 +11,4 @@ productsContract(target);
 errorsContract(target);
 operationsContract(target);
 authContract(target);
+idempotencyContract(target);

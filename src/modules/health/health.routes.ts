@@ -21,7 +21,10 @@ export const ready = createRoute({
   security: [],
   operationId: "ready",
   tags,
-  summary: "Readiness: the database answers `SELECT 1` within a bounded time",
+  summary: "Readiness: the database answers within `READY_TIMEOUT_MS` and the newest migration is applied",
+  description:
+    "One statement checks both. 503 `service_unavailable` names the failing check in `checks`: `database` is `unreachable`, " +
+    "`timeout` or `not_configured`; or `database` is `ok` and `migrations` is `pending` (run `npm run db:migrate`).",
   responses: {
     200: {
       description: "Ready to serve.",
@@ -29,9 +32,9 @@ export const ready = createRoute({
         "application/json": {
           schema: z.object({
             status: z.literal("ok"),
-            checks: z.object({ database: z.literal("ok") }),
-            version: z.string(),
-            commit: z.string(),
+            checks: z.object({ database: z.literal("ok"), migrations: z.literal("ok") }),
+            version: z.string().openapi({ description: "BUILD_VERSION of this build.", example: "1.4.0" }),
+            commit: z.string().openapi({ description: "BUILD_COMMIT of this build.", example: "2989962" }),
           }),
         },
       },

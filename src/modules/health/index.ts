@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
 import { runAfterResponse } from "../../core/after-response";
 import type { AppEnv } from "../../core/context";
@@ -7,6 +6,7 @@ import { ApiError } from "../../core/errors";
 import { validationHook } from "../../core/validation";
 import type { OpenDatabase } from "../../db/database";
 import { health, ready } from "./health.routes";
+import { latestMigration, migrationsApplied } from "./readiness";
 
 const notConfiguredHint =
   "No database is configured. Run `npm run dev` (starts an embedded Postgres and the bridge), or set DATABASE_URL in .dev.vars or the environment.";
@@ -28,13 +28,15 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 export function healthRouter(config: Config, openDatabase: OpenDatabase | undefined) {
+  const migration = latestMigration();
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(health, (c) => c.json({ status: "ok" as const }, 200))
     .openapi(ready, async (c) => {
       if (!openDatabase) throw unavailable(notConfiguredHint, "not_configured");
-      const lease = openDatabase();
+      const lease = openDatabase(c.get("queryTimer"));
+      let applied: boolean;
       try {
-        await withTimeout(lease.db.execute(sql`select 1`), config.READY_TIMEOUT_MS);
+        applied = await withTimeout(migrationsApplied(lease.db, migration), config.READY_TIMEOUT_MS);
       } catch (error) {
         const reason = error instanceof Error && /timed out/.test(error.message) ? "timeout" : "unreachable";
         c.get("logger").warn("readiness check failed", { reason, error });
@@ -43,8 +45,23 @@ export function healthRouter(config: Config, openDatabase: OpenDatabase | undefi
         const released = lease.release();
         runAfterResponse(c, released);
       }
+      if (!applied) {
+        throw new ApiError(
+          "service_unavailable",
+          `Database migrations are pending: ${migration.tag} is not applied. Run \`npm run db:migrate\`.`,
+          {
+            extensions: { checks: { database: "ok", migrations: "pending" } },
+            headers: { "Retry-After": "5" },
+          },
+        );
+      }
       return c.json(
-        { status: "ok" as const, checks: { database: "ok" as const }, version: config.BUILD_VERSION, commit: config.BUILD_COMMIT },
+        {
+          status: "ok" as const,
+          checks: { database: "ok" as const, migrations: "ok" as const },
+          version: config.BUILD_VERSION,
+          commit: config.BUILD_COMMIT,
+        },
         200,
       );
     });

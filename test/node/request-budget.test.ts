@@ -1,0 +1,39 @@
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { z } from "zod";
+import type { Database } from "../../src/db/database";
+import { requestBudgetContract } from "../contract/request-budget.contract";
+import { createNodeTarget } from "./app-target";
+
+const budgetMs = 500;
+const target = createNodeTarget({ REQUEST_TIMEOUT_MS: String(budgetMs) });
+afterAll(() => target.database.close());
+
+async function openSession() {
+  const client = new pg.Client({ connectionString: inject("databaseUrl") });
+  client.on("error", () => {});
+  await client.connect();
+  return client;
+}
+
+requestBudgetContract(target, budgetMs, openSession);
+
+const showResult = z.object({ rows: z.array(z.object({ statement_timeout: z.string() })).length(1) });
+async function statementTimeout(db: Database): Promise<string | undefined> {
+  return showResult.parse(await db.execute(sql`show statement_timeout`)).rows[0]?.statement_timeout;
+}
+
+describe("statement_timeout (node-postgres)", () => {
+  it("is set on every connection: DB_STATEMENT_TIMEOUT_MS, capped at REQUEST_TIMEOUT_MS", async () => {
+    const defaults = createNodeTarget();
+    const configured = createNodeTarget({ DB_STATEMENT_TIMEOUT_MS: "1500" });
+    try {
+      expect(await statementTimeout(defaults.database.db)).toBe("5s");
+      expect(await statementTimeout(configured.database.db)).toBe("1500ms");
+      expect(await statementTimeout(target.database.db)).toBe(`${budgetMs}ms`);
+    } finally {
+      await Promise.all([defaults.database.close(), configured.database.close()]);
+    }
+  });
+});
