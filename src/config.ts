@@ -36,6 +36,11 @@ const configSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   /** Node only: size of the node-postgres pool. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * Node only: how many proxies (load balancers) in front of the server append to
+   * X-Forwarded-For. 0 trusts only the socket peer. Used for login limits and logs.
+   */
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   /** Node only: TCP port of the HTTP server. */
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   /** Comma-separated origins allowed by CORS; empty means no cross-origin access. */
@@ -99,6 +104,9 @@ const checkedSchema = configSchema
   .transform((config) => ({ ...config, JWT_SECRET: config.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET }));
 
 export type Config = z.infer<typeof checkedSchema>;
+
+/** Names of every setting, for documentation checks. */
+export const settingNames = Object.keys(configSchema.shape);
 
 export class ConfigError extends Error {
   override name = "ConfigError";

@@ -1,11 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import { createLogger, type LogSink } from "./core/logger";
 import { formatPretty } from "./core/pretty-log";
 import { createNodeDatabase } from "./db/node";
+import { nodeClientAddress } from "./node/client-address";
 import { createNodeMetrics } from "./node/metrics";
 import { withStaticAssets } from "./node-static";
 
@@ -35,7 +35,7 @@ export async function startServer(env: Record<string, unknown>, options: StartOp
       logger,
       openDatabase: database?.open,
       // The socket's peer, for logs and login limits: behind a proxy this is the proxy, which then needs its own limits.
-      clientAddress: (c) => getConnInfo(c).remote.address ?? "unknown",
+      clientAddress: nodeClientAddress(config.TRUSTED_PROXY_HOPS),
       observeRequest: metrics.observe,
       metrics: metrics.handler,
     }),
