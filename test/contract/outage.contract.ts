@@ -76,9 +76,12 @@ export function outageContract(target: ContractTarget, database: DatabaseSwitch,
       await database.stop();
       const cut = await inFlight;
       // No lock.release(): the shutdown ended that session, and writing to a dead Neon socket throws uncaught in workerd.
-      expect(cut.response.status).toBe(503);
-      expect(cut.body).toMatchObject({ code: "service_unavailable" });
-      await report(`request in flight at shutdown: 503 after ${cut.ms.toFixed(0)} ms`);
+      // Shutdown ends every backend in no set order: when the lock holder goes first, the
+      // waiting UPDATE may still commit. Either outcome is honest; a 500 or a lost 200 is not.
+      expect([200, 503]).toContain(cut.response.status);
+      const acknowledged = cut.response.status === 200;
+      if (!acknowledged) expect(cut.body).toMatchObject({ code: "service_unavailable" });
+      await report(`request in flight at shutdown: ${cut.response.status} after ${cut.ms.toFixed(0)} ms`);
 
       const ready = await timed(() => fetch("/ready"));
       expect(ready.response.status).toBe(503);
@@ -114,8 +117,8 @@ export function outageContract(target: ContractTarget, database: DatabaseSwitch,
       await until(200, () => fetch(`/api/v1/products/${id}`));
       const patched = await fetch(`/api/v1/products/${id}`, json({ priceCents: 2 }, "PATCH"));
       expect(patched.status).toBe(200);
-      // The PATCH and DELETE tried during the outage changed nothing.
-      expect(await patched.json()).toMatchObject({ priceCents: 2, version: 2 });
+      // The PATCH and DELETE tried during the outage changed nothing; an acknowledged in-flight PATCH was kept.
+      expect(await patched.json()).toMatchObject({ priceCents: 2, version: acknowledged ? 3 : 2 });
       expect((await login()).status).toBe(200);
     });
   });
