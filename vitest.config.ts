@@ -19,7 +19,15 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { ENVIRONMENT: "test", LOG_LEVEL: "silent" } },
+            miniflare: {
+              // FUZZ_SEED / FUZZ_RUNS reach the fuzz suite in workerd this way (it has no process.env of the host).
+              bindings: {
+                ENVIRONMENT: "test",
+                LOG_LEVEL: "silent",
+                FUZZ_SEED: process.env.FUZZ_SEED ?? "",
+                FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
+              },
+            },
           }),
         ],
         test: { name: "workers", include: ["test/workers/**/*.test.ts"] },

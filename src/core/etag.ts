@@ -1,6 +1,9 @@
 /** Strong entity tag of a versioned resource: changes exactly when `version` does. */
 export const etagFor = (id: string, version: number): string => `"${id}.${version}"`;
 
+/** Versions live in a Postgres `integer` column. */
+const MAX_VERSION = 2_147_483_647;
+
 const opaqueTag = (tag: string) => tag.trim().replace(/^W\//, "");
 
 /** Splits an `If-Match`/`If-None-Match` list; `*` matches any current representation. */
@@ -28,7 +31,9 @@ export function pinnedVersion(header: string | undefined, id: string): number | 
   // A weak tag never matches under If-Match's strong comparison.
   for (const tag of list) {
     const match = /^"([0-9a-f-]{36})\.(\d{1,10})"$/.exec(tag);
-    if (match && match[1] === id) return Number(match[2]);
+    // `version` is a Postgres integer: a larger one names no version that can exist (and as a
+    // parameter it would make Postgres raise 22003, a 500 before), so it can only mismatch.
+    if (match && match[1] === id && Number(match[2]) <= MAX_VERSION) return Number(match[2]);
   }
   return null;
 }

@@ -25,6 +25,15 @@ const cursorSchema = z.strictObject({
 });
 
 const rfc3339Millis = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const INT4_MIN = -2_147_483_648;
+const INT4_MAX = 2_147_483_647;
+
+/**
+ * An instant Postgres can take back exactly as issued: `Date.parse` accepts Feb 30 or
+ * 24:00 (and moves them), and year 0000, which Postgres refuses (22008, a 500 before).
+ */
+const isIssuedInstant = (value: string) =>
+  rfc3339Millis.test(value) && !value.startsWith("0000") && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
 
 function sortKey<Key extends string>(sort: SortParam<Key>): { key: Key; descending: boolean } {
   return sort.startsWith("-") ? { key: sort.slice(1) as Key, descending: true } : { key: sort as Key, descending: false };
@@ -34,12 +43,13 @@ function sortKey<Key extends string>(sort: SortParam<Key>): { key: Key; descendi
 function castKey(column: PgColumn, value: string | number): SQL {
   const forged = () => invalidCursor("is not a cursor this API issued");
   if (column.dataType === "number") {
-    if (typeof value !== "number") throw forged();
+    // Sort columns are `integer`: a key outside it would make Postgres raise 22003 (a 500 before).
+    if (typeof value !== "number" || value < INT4_MIN || value > INT4_MAX) throw forged();
     return sql`${value}::integer`;
   }
   if (typeof value !== "string") throw forged();
   if (column.dataType === "date") {
-    if (!rfc3339Millis.test(value) || Number.isNaN(Date.parse(value))) throw forged();
+    if (!isIssuedInstant(value)) throw forged();
     return sql`${value}::timestamptz`;
   }
   if (value.includes("\u0000")) throw forged();

@@ -3,5 +3,8 @@ declare namespace Cloudflare {
   interface Env {
     ENVIRONMENT: string;
     LOG_LEVEL: string;
+    /** The fuzz suite's seed and runs (`npm run fuzz`); empty in `npm test`. */
+    FUZZ_SEED: string;
+    FUZZ_RUNS: string;
   }
 }

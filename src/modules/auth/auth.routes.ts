@@ -4,7 +4,13 @@ import { commonProblems, problemResponses } from "../../core/openapi";
 export const TokenRequestSchema = z
   .strictObject({
     grant_type: z.literal("password").optional().openapi({ description: "OAuth2 grant type; only `password` is supported." }),
-    username: z.string().min(1).max(320).openapi({ description: "The user's e-mail.", example: "admin@example.com" }),
+    username: z
+      .string()
+      .min(1)
+      .max(320)
+      // Postgres text cannot hold NUL: the login lookup would fail with 22021 (a 500 before).
+      .refine((value) => !value.includes("\u0000"), "must not contain NUL characters")
+      .openapi({ description: "The user's e-mail.", example: "admin@example.com" }),
     password: z.string().min(1).max(256).openapi({ format: "password" }),
     // Swagger UI's "Authorize" dialog sends these empty for the password flow.
     scope: z.string().max(1000).optional(),
