@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
+import type { ExecutionContext } from "hono";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
 import { createLogger, type LogSink } from "./core/logger";
@@ -22,6 +23,13 @@ export interface StartOptions {
   deadlineMs?: number;
 }
 
+/**
+ * Node has no ExecutionContext: work handed to `waitUntil` (a lease release) simply runs on.
+ * Passing one anyway spares every request a thrown and caught Error, which is what Hono's
+ * `c.executionCtx` does when there is none (see core/after-response.ts).
+ */
+const nodeExecutionContext: ExecutionContext = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} };
+
 /** Builds and starts the Node runtime from an environment (process.env in production). Throws ConfigError on bad settings. */
 export async function startServer(env: Record<string, unknown>, options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(env);
@@ -42,7 +50,9 @@ export async function startServer(env: Record<string, unknown>, options: StartOp
   );
 
   const server = await new Promise<ServerType>((resolve) => {
-    const started: ServerType = serve({ fetch: app.fetch, port: config.PORT }, () => resolve(started));
+    const started: ServerType = serve({ fetch: (request, env) => app.fetch(request, env, nodeExecutionContext), port: config.PORT }, () =>
+      resolve(started),
+    );
   });
   const port = (server.address() as AddressInfo).port;
   logger.info("listening", { port, database: database ? "configured" : "not configured" });

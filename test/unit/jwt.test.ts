@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { base64url, type CryptoKey, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createTokenVerifier,
   type ExternalIdpSettings,
@@ -109,6 +109,27 @@ describe("local access tokens", () => {
     expect((await verify((await signAccessToken(settings, { sub: "u", role: "admin" }, justExpired)).token)).role).toBe("admin");
     const beyondTolerance = Date.now() - (settings.lifetimeSeconds + 10) * 1000;
     expect(await reasonOf(verify((await signAccessToken(settings, { sub: "u", role: "admin" }, beyondTolerance)).token))).toBe("expired");
+  });
+
+  it("remembers a verified token only until its exp, and never a rejected one", async () => {
+    // The verifier skips the HMAC for a token it has verified before (the same exact text):
+    // a remembered token must still stop working at its exp, without the clock tolerance.
+    const fresh = createTokenVerifier(settings);
+    const token = await signRaw(validClaims());
+    const principal = await fresh(token);
+    expect(await fresh(token)).toEqual(principal);
+    const [header, payload] = token.split(".");
+    expect(await reasonOf(fresh(`${header}.${payload}.${"A".repeat(43)}`))).toBe("bad_signature");
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
+    try {
+      // 61 s later the token (exp = now + 60) is past its exp but within jose's 5 s tolerance:
+      // accepted by the full check, never from memory.
+      expect(await fresh(token)).toEqual(principal);
+      vi.setSystemTime(Date.now() + 10_000);
+      expect(await reasonOf(fresh(token))).toBe("expired");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("rejects a wrong issuer or audience", async () => {

@@ -90,12 +90,53 @@ export async function signAccessToken(
   return { token, expiresIn: settings.lifetimeSeconds };
 }
 
+/** A verification is remembered for at most this long (and never past the token's `exp`). */
+const VERIFIED_TOKEN_TTL_MS = 5 * 60 * 1000;
+/** Bound on remembered tokens; the oldest is forgotten first. ~0.5 KB each. */
+const VERIFIED_TOKEN_ENTRIES = 10_000;
+
+/**
+ * Tokens that verified, by their exact text (signature included), until their `exp`.
+ * A client sends the same token on every request for its whole lifetime; checking its
+ * HMAC each time was the largest CPU cost of a request on Node (WebCrypto runs every
+ * HMAC as a job on libuv's thread pool). Only a token that passed every check is
+ * remembered, so a hit can only be the very token that passed; `exp` is honoured
+ * without the clock tolerance, so a hit is never more lenient than a full check.
+ */
+function verifiedTokenCache(now: () => number = () => Date.now()) {
+  const entries = new Map<string, { principal: VerifiedPrincipal; until: number }>();
+  return {
+    get(token: string): VerifiedPrincipal | undefined {
+      const entry = entries.get(token);
+      if (entry === undefined) return undefined;
+      if (entry.until > now()) return entry.principal;
+      entries.delete(token);
+      return undefined;
+    },
+    remember(token: string, principal: VerifiedPrincipal, expiresAtSeconds: number | undefined): void {
+      if (expiresAtSeconds === undefined) return;
+      const until = Math.min(expiresAtSeconds * 1000, now() + VERIFIED_TOKEN_TTL_MS);
+      if (until <= now()) return;
+      if (entries.size >= VERIFIED_TOKEN_ENTRIES) {
+        const oldest = entries.keys().next();
+        if (!oldest.done) entries.delete(oldest.value);
+      }
+      entries.set(token, { principal: Object.freeze(principal), until });
+    },
+  };
+}
+
 /**
  * Builds the function that turns a bearer token into a principal or throws `InvalidTokenError`.
- * Create it once per process/isolate, not per request: the external JWKS cache lives inside it.
+ * Create it once per process/isolate, not per request: the external JWKS cache, the imported
+ * HMAC key and the verified-token cache live inside it.
  */
 export function createTokenVerifier(settings: JwtSettings, external?: ExternalIdpSettings): (token: string) => Promise<VerifiedPrincipal> {
-  const secret = encoder.encode(settings.secret);
+  // Imported once, on first use: given the raw secret, jose would import it again on every verification.
+  let secretKey: Promise<CryptoKey> | undefined;
+  const localKey = () =>
+    (secretKey ??= crypto.subtle.importKey("raw", encoder.encode(settings.secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]));
+  const verified = verifiedTokenCache();
   // Creating the set does no I/O; keys are fetched on first use, kept 10 min, refetched at most every 30 s for a new kid.
   const jwks =
     external &&
@@ -105,8 +146,8 @@ export function createTokenVerifier(settings: JwtSettings, external?: ExternalId
       ...(external.fetch ? { [customFetch]: external.fetch } : {}),
     });
 
-  async function verifyLocal(token: string): Promise<VerifiedPrincipal> {
-    const { payload } = await jwtVerify(token, secret, {
+  async function verifyLocal(token: string): Promise<Verified> {
+    const { payload } = await jwtVerify(token, await localKey(), {
       algorithms: [LOCAL_ALGORITHM],
       typ: "JWT",
       issuer: settings.issuer,
@@ -116,10 +157,10 @@ export function createTokenVerifier(settings: JwtSettings, external?: ExternalId
     });
     if (typeof payload.jti !== "string" || payload.jti === "") throw new InvalidTokenError("malformed");
     if (!isRole(payload.role)) throw new InvalidTokenError("unknown_role");
-    return principal(payload, payload.role, "local");
+    return { principal: principal(payload, payload.role, "local"), expiresAt: payload.exp };
   }
 
-  async function verifyExternal(token: string, idp: ExternalIdpSettings, keys: NonNullable<typeof jwks>): Promise<VerifiedPrincipal> {
+  async function verifyExternal(token: string, idp: ExternalIdpSettings, keys: NonNullable<typeof jwks>): Promise<Verified> {
     const { payload } = await jwtVerify(token, keys, {
       algorithms: EXTERNAL_ALGORITHMS,
       issuer: idp.issuer,
@@ -127,10 +168,10 @@ export function createTokenVerifier(settings: JwtSettings, external?: ExternalId
       requiredClaims: ["sub", "exp"],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
     });
-    return principal(payload, externalRole(payload[idp.roleClaim]), "external");
+    return { principal: principal(payload, externalRole(payload[idp.roleClaim]), "external"), expiresAt: payload.exp };
   }
 
-  return async (token) => {
+  async function verifyFully(token: string): Promise<Verified> {
     let algorithm: unknown;
     try {
       algorithm = decodeProtectedHeader(token).alg;
@@ -143,7 +184,21 @@ export function createTokenVerifier(settings: JwtSettings, external?: ExternalId
       return verifyExternal(token, external, jwks).catch(rethrowAs("jwks_unavailable"));
     }
     throw new InvalidTokenError("algorithm_not_allowed");
+  }
+
+  return async (token) => {
+    const remembered = verified.get(token);
+    if (remembered) return remembered;
+    const { principal, expiresAt } = await verifyFully(token);
+    verified.remember(token, principal, expiresAt);
+    return principal;
   };
+}
+
+interface Verified {
+  principal: VerifiedPrincipal;
+  /** The token's `exp` (seconds since the epoch). */
+  expiresAt: number | undefined;
 }
 
 function principal(payload: JWTPayload, role: Role, source: VerifiedPrincipal["source"]): VerifiedPrincipal {

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { problemResponses } from "../../core/openapi";
+import { requireRole } from "../../core/auth/middleware";
+import { authProblems, bearerSecurity, commonProblems, problemResponses } from "../../core/openapi";
 
 const tags = ["Operations"];
 
@@ -40,5 +41,26 @@ export const ready = createRoute({
       },
     },
     ...problemResponses("service_unavailable"),
+  },
+});
+
+export const ping = createRoute({
+  security: bearerSecurity,
+  middleware: requireRole("viewer"),
+  method: "get",
+  path: "/",
+  operationId: "ping",
+  tags,
+  summary: "Authenticated round trip: checks the token and runs one `SELECT 1` on the service's database pool",
+  description:
+    "The cheapest request that crosses everything an API call does (token, middleware, one pooled statement) and nothing else: " +
+    "for clients and synthetic monitors that want to check their credentials and the path to the database, and the floor " +
+    "`npm run bench` compares every endpoint with. Any role may call it; it reads no data.",
+  responses: {
+    200: {
+      description: "Token valid, database answered.",
+      content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
+    },
+    ...problemResponses(...authProblems, ...commonProblems),
   },
 });

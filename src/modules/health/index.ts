@@ -1,11 +1,12 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
 import { runAfterResponse } from "../../core/after-response";
 import type { AppEnv } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { validationHook } from "../../core/validation";
 import type { OpenDatabase } from "../../db/database";
-import { health, ready } from "./health.routes";
+import { health, ping, ready } from "./health.routes";
 import { latestMigration, migrationsApplied } from "./readiness";
 
 const notConfiguredHint =
@@ -66,3 +67,9 @@ export function healthRouter(config: Config, openDatabase: OpenDatabase | undefi
       );
     });
 }
+
+/** `GET /api/v1/ping`: behind the API's own middleware (token, time budget, database lease), one trivial statement. */
+export const pingRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(ping, async (c) => {
+  await c.get("db").execute(sql`select 1`);
+  return c.json({ status: "ok" as const }, 200);
+});

@@ -1,0 +1,258 @@
+/**
+ * npm run bench [-- --long] [--duration=8] [--warmup=3] [--connections=16] [--skip-workers] [--cpu-prof] [--only=get,post]
+ *
+ * Node: builds dist/server.js (`npm run build:node`'s function), starts it as a child
+ * process in production mode against a throwaway database (embedded Postgres, or a new
+ * database on DATABASE_URL's server) seeded with 10,000 products and a user per role,
+ * logs in once per role through POST /api/v1/auth/token, and loads it on loopback with
+ * wrk (or autocannon): the floor (GET /api/v1/ping: token check + one `SELECT 1`), GET by
+ * id, list, POST, PATCH, and the floor again. Server CPU and RSS come from the kernel's
+ * accounting of the server process (scripts/lib/bench-process.ts).
+ * Workers: bundle size, module start-up and GET by id through `wrangler dev`.
+ *
+ * Prints one table and the targets of issue 7; writes the same to .bench/bench-results.json.
+ * Exits 1 when a measured target is missed. `--long` adds the 60 s RSS run; `--cpu-prof`
+ * writes the server's V8 profile to .bench/profile/ (profiling slows it: not for numbers).
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildNode } from "./build-node";
+import { prepareBenchDatabase } from "./lib/bench-database";
+import { chooseLoadGenerator, type LoadOptions, SCENARIOS, type Scenario } from "./lib/bench-load";
+import { sampleProcess, sampleTreeCpuMs } from "./lib/bench-process";
+import { type BenchResults, evaluateTargets, formatReport, type PhaseResult, type RssRun, type WorkersResult } from "./lib/bench-report";
+import { fetchToken, startBenchServer } from "./lib/bench-server";
+import { measureWorkerBundle, measureWranglerDev } from "./lib/bench-workers";
+import { findFreePort } from "./lib/embedded-postgres";
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const WORK_DIR = path.join(REPO_ROOT, ".bench");
+const PRODUCTS = 10_000;
+const RSS_RUN_SECONDS = 60;
+const RSS_SAMPLE_SECONDS = 5;
+const JIT_WARMUP_SECONDS = 4;
+
+interface Options {
+  long: boolean;
+  phaseSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  skipWorkers: boolean;
+  cpuProf: boolean;
+  /** Phases to run besides the floor (all by default); for profiling one endpoint. */
+  only: Scenario[] | undefined;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = {
+    long: false,
+    phaseSeconds: 8,
+    warmupSeconds: 3,
+    connections: 16,
+    skipWorkers: false,
+    cpuProf: false,
+    only: undefined,
+  };
+  const bounded = (value: string, name: string, min: number, max: number) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < min || number > max) throw new Error(`--${name} must be an integer ${min}..${max}`);
+    return number;
+  };
+  for (const arg of argv) {
+    const [name, value = ""] = arg.replace(/^--/, "").split("=");
+    if (name === "long") options.long = true;
+    else if (name === "skip-workers") options.skipWorkers = true;
+    else if (name === "cpu-prof") options.cpuProf = true;
+    else if (name === "only") options.only = value.split(",").map((scenario) => toScenario(scenario));
+    else if (name === "duration") options.phaseSeconds = bounded(value, name, 1, 120);
+    else if (name === "warmup") options.warmupSeconds = bounded(value, name, 0, 60);
+    else if (name === "connections") options.connections = bounded(value, name, 1, 256);
+    else throw new Error(`unknown option ${arg}`);
+  }
+  return options;
+}
+
+function toScenario(value: string): Scenario {
+  const scenario = SCENARIOS.find((known) => known === value);
+  if (scenario === undefined) throw new Error(`--only takes ${SCENARIOS.join(", ")}`);
+  return scenario;
+}
+
+const ENDPOINTS: Record<Scenario, string> = {
+  floor: "GET /api/v1/ping (floor)",
+  get: "GET /api/v1/products/{id}",
+  list: "GET /api/v1/products?limit=20&currency&minPrice&sort",
+  post: "POST /api/v1/products",
+  patch: "PATCH /api/v1/products/{id}",
+};
+
+const log = (line: string) => console.error(line);
+const mb = (bytes: number) => bytes / (1024 * 1024);
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const generator = chooseLoadGenerator();
+  await mkdir(WORK_DIR, { recursive: true });
+  const profileDir = path.join(WORK_DIR, "profile");
+  if (options.cpuProf) await rm(profileDir, { recursive: true, force: true });
+
+  const built = await buildNode();
+  log(
+    `bench: built ${Object.keys(built.files)
+      .filter((file) => file.endsWith(".js"))
+      .join(", ")}; load generator: ${generator.name}`,
+  );
+
+  const database = await prepareBenchDatabase({ serverUrl: process.env.DATABASE_URL || undefined, products: PRODUCTS, log });
+  try {
+    const server = await startBenchServer({
+      repoRoot: REPO_ROOT,
+      databaseUrl: database.url,
+      port: await findFreePort(),
+      logFile: path.join(WORK_DIR, "server.log"),
+      cpuProfileDir: options.cpuProf ? profileDir : undefined,
+    });
+    let phases: Omit<PhaseResult, "ratioToFloor">[] = [];
+    let rss: RssRun | undefined;
+    try {
+      const tokens = {
+        viewer: await fetchToken(server.baseUrl, database.users.viewer),
+        editor: await fetchToken(server.baseUrl, database.users.editor),
+      };
+      const runNonce = Date.now().toString(36);
+      const loadFor = (scenario: Scenario, tag: string): Omit<LoadOptions, "durationSeconds"> => ({
+        baseUrl: server.baseUrl,
+        scenario,
+        token: scenario === "post" || scenario === "patch" ? tokens.editor : tokens.viewer,
+        ids: database.productIds,
+        skuPrefix: `bench-${runNonce}-${tag}`,
+        connections: options.connections,
+        workDir: WORK_DIR,
+      });
+
+      const measured = (["get", "list", "post", "patch"] as const).filter((scenario) => options.only?.includes(scenario) ?? true);
+      // Every code path first gets JIT-compiled (a cold server answers the first seconds several times slower),
+      // so the floor measured first is as warm as the phases after it.
+      log(`bench: warming up (${JIT_WARMUP_SECONDS} s per endpoint)`);
+      for (const scenario of ["floor", ...measured] as const) {
+        await generator.run({ ...loadFor(scenario, `jit-${scenario}`), durationSeconds: JIT_WARMUP_SECONDS });
+      }
+      const sequence: Scenario[] = ["floor", ...measured, "floor"];
+      for (const [index, scenario] of sequence.entries()) {
+        if (options.warmupSeconds > 0) await generator.run({ ...loadFor(scenario, `w${index}`), durationSeconds: options.warmupSeconds });
+        const databaseCpu = () => (database.postgresPid === undefined ? Number.NaN : sampleTreeCpuMs(database.postgresPid));
+        const [before, databaseBefore] = [sampleProcess(server.pid), databaseCpu()];
+        const result = await generator.run({ ...loadFor(scenario, `m${index}`), durationSeconds: options.phaseSeconds });
+        const [after, databaseAfter] = [sampleProcess(server.pid), databaseCpu()];
+        const phase = {
+          endpoint: ENDPOINTS[scenario],
+          scenario,
+          requests: result.requests,
+          requestsPerSecond: result.requestsPerSecond,
+          p50Ms: result.p50Ms,
+          p99Ms: result.p99Ms,
+          cpuMsPerRequest: (after.cpuMs - before.cpuMs) / Math.max(1, result.requests),
+          systemCpuMsPerRequest: (after.systemMs - before.systemMs) / Math.max(1, result.requests),
+          databaseCpuMsPerRequest: (databaseAfter - databaseBefore) / Math.max(1, result.requests),
+          rssMb: mb(after.rssBytes),
+          errors: result.errors,
+        };
+        phases.push(phase);
+        log(
+          `bench: ${phase.endpoint}: ${phase.requestsPerSecond.toFixed(0)} req/s, p99 ${phase.p99Ms.toFixed(2)} ms, ` +
+            `CPU ${phase.cpuMsPerRequest.toFixed(3)} ms/req (system ${phase.systemCpuMsPerRequest.toFixed(3)}), ` +
+            `Postgres ${phase.databaseCpuMsPerRequest.toFixed(3)} ms/req, ${phase.errors} errors`,
+        );
+      }
+
+      if (options.long) {
+        log(`bench: RSS run, ${RSS_RUN_SECONDS} s of GET by id`);
+        const samples = [mb(sampleProcess(server.pid).rssBytes)];
+        const timer = setInterval(() => samples.push(mb(sampleProcess(server.pid).rssBytes)), RSS_SAMPLE_SECONDS * 1000);
+        await generator.run({ ...loadFor("get", "rss"), durationSeconds: RSS_RUN_SECONDS });
+        clearInterval(timer);
+        const minMb = Math.min(...samples);
+        const maxMb = Math.max(...samples);
+        rss = { seconds: RSS_RUN_SECONDS, samplesMb: samples, minMb, maxMb, spreadPercent: ((maxMb - minMb) / (maxMb + minMb)) * 100 };
+      }
+    } finally {
+      await server.stop();
+    }
+
+    const floors = phases.filter((phase) => phase.scenario === "floor").map((phase) => phase.requestsPerSecond);
+    const floor = {
+      before: floors[0] ?? 0,
+      after: floors.at(-1) ?? 0,
+      mean: floors.reduce((a, b) => a + b, 0) / Math.max(1, floors.length),
+    };
+    // The second floor run only calibrates; the table keeps one floor row (the first).
+    phases = phases.filter((phase, index) => phase.scenario !== "floor" || index === 0);
+
+    let workers: WorkersResult | undefined;
+    if (!options.skipWorkers) {
+      log("bench: Workers bundle and start-up (wrangler deploy --dry-run, wrangler check startup)");
+      const bundle = await measureWorkerBundle(REPO_ROOT, WORK_DIR);
+      log("bench: GET by id through wrangler dev");
+      const dev = await measureWranglerDev({
+        repoRoot: REPO_ROOT,
+        workDir: WORK_DIR,
+        databaseUrl: database.url,
+        port: await findFreePort(),
+        viewer: database.users.viewer,
+        ids: database.productIds,
+        generator,
+        durationSeconds: options.phaseSeconds,
+        warmupSeconds: options.warmupSeconds,
+        connections: Math.min(options.connections, 8),
+        log,
+      });
+      workers = {
+        bundleRawKiB: bundle.rawBytes / 1024,
+        bundleGzipKiB: bundle.gzipBytes / 1024,
+        startupMs: bundle.startupMs,
+        startupRunsMs: bundle.startupRunsMs,
+        wranglerDev: {
+          endpoint: ENDPOINTS.get,
+          requestsPerSecond: dev.requestsPerSecond,
+          p50Ms: dev.p50Ms,
+          p99Ms: dev.p99Ms,
+          errors: dev.errors,
+        },
+      };
+    }
+
+    const cpus = os.cpus();
+    const partial = {
+      startedAt: new Date().toISOString(),
+      machine: { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? "unknown", node: process.versions.node, platform: process.platform },
+      loadGenerator: generator.name,
+      connections: options.connections,
+      phaseSeconds: options.phaseSeconds,
+      warmupSeconds: options.warmupSeconds,
+      database: database.description.replace(/ \(pid \d+\)/, ""),
+      floorRequestsPerSecond: floor,
+      node: phases.map((phase) => ({ ...phase, ratioToFloor: phase.requestsPerSecond / floor.mean })),
+      ...(rss ? { rss } : {}),
+      ...(workers ? { workers } : {}),
+    };
+    const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
+    await writeFile(path.join(WORK_DIR, "bench-results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(formatReport(results));
+    console.log(`\n(.bench/bench-results.json; server log .bench/server.log${options.cpuProf ? "; profile in .bench/profile/" : ""})`);
+    const failed = results.node.some((phase) => phase.errors > 0) || (workers?.wranglerDev?.errors ?? 0) > 0;
+    if (failed) console.error("bench: some requests failed: the numbers above are not valid (see .bench/server.log)");
+    return failed || results.targets.some((target) => target.met === false) ? 1 : 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error("bench:", error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exit(2);
+  },
+);

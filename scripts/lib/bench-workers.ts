@@ -1,0 +1,157 @@
+/**
+ * The Workers side of `npm run bench`:
+ *  - bundle size: `wrangler deploy --dry-run --outdir`, gzipped as `npm run check:bundle` does;
+ *  - module start-up: `wrangler check startup` on the same bundle. It evaluates the
+ *    Worker's global scope in a local workerd with the V8 profiler on; we report the
+ *    active (non-idle) CPU time of that phase, median of three runs. This is the
+ *    figure Cloudflare's own tooling offers for "Worker startup time" (parse, compile
+ *    and run the top level), measured in the real runtime; the profiler adds some
+ *    overhead, so it errs on the high side. (Timing it from inside the Worker is
+ *    impossible: workerd's clock does not advance during synchronous code.);
+ *  - requests/s and p99 of GET by id through `wrangler dev` (workerd + the Neon
+ *    driver, over the local WebSocket bridge to the same Postgres).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { openSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { measureBundle } from "../check-bundle-size";
+import type { LoadGenerator, LoadResult } from "./bench-load";
+import { fetchToken } from "./bench-server";
+import { startWebSocketBridge } from "./ws-bridge";
+
+export interface WorkerBundleFigures {
+  rawBytes: number;
+  gzipBytes: number;
+  /** Active CPU ms of the start-up phase in each `wrangler check startup` run. */
+  startupRunsMs: number[];
+  startupMs: number;
+}
+
+function run(command: string, args: string[], options: { cwd: string; logFile: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const log = openSync(options.logFile, "a");
+    const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", log, log], env: process.env });
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}: see ${options.logFile}`)),
+    );
+  });
+}
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** Sampled time that was not idle, in ms (what `wrangler check startup` prints as "Active"). */
+export function activeMs(profile: CpuProfile): number {
+  const names = new Map(profile.nodes.map((node) => [node.id, node.callFrame.functionName]));
+  const samples = profile.samples ?? [];
+  let active = 0;
+  for (const [index, delta] of (profile.timeDeltas ?? []).entries()) {
+    if (names.get(samples[index] ?? -1) !== "(idle)") active += delta;
+  }
+  return active / 1000;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+export async function measureWorkerBundle(repoRoot: string, workDir: string, startupRuns = 3): Promise<WorkerBundleFigures> {
+  const wrangler = path.join(repoRoot, "node_modules", ".bin", "wrangler");
+  const logFile = path.join(workDir, "wrangler-build.log");
+  const outdir = path.join(workDir, "worker");
+  const bundle = path.join(workDir, "worker.bundle");
+  await run(wrangler, ["deploy", "--dry-run", "--outdir", outdir, "--outfile", bundle], { cwd: repoRoot, logFile });
+  const size = await measureBundle(outdir);
+  const startupRunsMs: number[] = [];
+  for (let i = 0; i < startupRuns; i++) {
+    const outfile = path.join(workDir, `worker-startup-${i + 1}.cpuprofile`);
+    await run(wrangler, ["check", "startup", "--worker", bundle, "--outfile", outfile], { cwd: repoRoot, logFile });
+    startupRunsMs.push(activeMs(JSON.parse(await readFile(outfile, "utf8")) as CpuProfile));
+  }
+  return { rawBytes: size.rawBytes, gzipBytes: size.gzipBytes, startupRunsMs, startupMs: median(startupRunsMs) };
+}
+
+export interface WranglerDevOptions {
+  repoRoot: string;
+  workDir: string;
+  databaseUrl: string;
+  port: number;
+  viewer: { email: string; password: string };
+  ids: readonly string[];
+  generator: LoadGenerator;
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  log: (line: string) => void;
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms`);
+}
+
+/** GET by id through `wrangler dev`: the Workers runtime locally, each request with its own Neon pool (as deployed). */
+export async function measureWranglerDev(options: WranglerDevOptions): Promise<LoadResult> {
+  const bridge = await startWebSocketBridge();
+  const logFile = path.join(options.workDir, "wrangler-dev.log");
+  const log = openSync(logFile, "w");
+  const wrangler = path.join(options.repoRoot, "node_modules", ".bin", "wrangler");
+  // wrangler splits --var on the first ":" only, so URLs pass through intact.
+  const args = ["dev", "--port", String(options.port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
+  const vars = [`DATABASE_URL:${options.databaseUrl}`, `NEON_WS_PROXY:${bridge.proxyHost}`, "LOG_LEVEL:warn"];
+  // Its own process group, so that stopping it also stops the workerd it starts.
+  const child = spawn(wrangler, [...args, ...vars.flatMap((v) => ["--var", v])], {
+    cwd: options.repoRoot,
+    stdio: ["ignore", log, log],
+    detached: true,
+    env: process.env,
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitFor(`${baseUrl}/health`, child, 60_000);
+    const token = await fetchToken(baseUrl, options.viewer);
+    const load = {
+      baseUrl,
+      scenario: "get" as const,
+      token,
+      ids: options.ids,
+      skuPrefix: "workers",
+      connections: options.connections,
+      workDir: options.workDir,
+    };
+    await options.generator.run({ ...load, durationSeconds: options.warmupSeconds });
+    return await options.generator.run({ ...load, durationSeconds: options.durationSeconds });
+  } finally {
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // already gone
+      }
+    };
+    if (child.exitCode === null && child.signalCode === null) {
+      signalGroup("SIGTERM");
+      const timer = setTimeout(() => signalGroup("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await bridge.close();
+  }
+}
