@@ -19,7 +19,7 @@ import { timeBudget } from "./core/time-budget";
 import { validationHook } from "./core/validation";
 import type { OpenDatabase } from "./db/database";
 import { authRouter, type LoginGuards } from "./modules/auth";
-import { healthRouter } from "./modules/health";
+import { healthRouter, pingRouter } from "./modules/health";
 import { productsRouter } from "./modules/products";
 import { usersRouter } from "./modules/users";
 
@@ -87,6 +87,7 @@ export function createApp({
   const routes = app
     .route("/", healthRouter(config, openDatabase))
     .route(`${API_PREFIX}/auth`, authRouter(jwt, guards))
+    .route(`${API_PREFIX}/ping`, pingRouter)
     .route(`${API_PREFIX}/users`, usersRouter)
     .route(`${API_PREFIX}/products`, productsRouter);
 

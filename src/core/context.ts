@@ -12,7 +12,9 @@ export interface AppVariables {
   /** Who the bearer token speaks for; set by `authenticate` on every `/api/v1` route but the token endpoint. */
   principal: VerifiedPrincipal;
   /** Set by the idempotency middleware when the request carries an Idempotency-Key it now owns. */
-  idempotency: IdempotencyScope | undefined;
+  idempotency: ClaimedKey | undefined;
+  /** The `/api/v1` request budget in ms (set by `timeBudget`). */
+  requestBudgetMs: number | undefined;
   /** Times this request's queries; set by the request log, passed to `openDatabase`. */
   queryTimer: QueryTimer;
   /** Milliseconds spent waiting on the database during this request (set once the response is ready). */
@@ -25,6 +27,11 @@ export interface IdempotencyScope {
   key: string;
   /** SHA-256 of method, path and body. */
   requestHash: string;
+}
+
+/** A key this request has claimed; `token` names the claim (the key row's version), which a takeover by a retry changes. */
+export interface ClaimedKey extends IdempotencyScope {
+  token: string;
 }
 
 export interface AppEnv {

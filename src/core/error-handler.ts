@@ -1,5 +1,5 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
-import { isDatabaseUnavailable } from "../db/errors";
+import { isDatabaseUnavailable, isForeignKeyViolation } from "../db/errors";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 import { fromHttpException, isHttpException, problemResponse } from "./problem";
@@ -8,6 +8,9 @@ import { fromHttpException, isHttpException, problemResponse } from "./problem";
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof ApiError) return problemResponse(c, error);
   if (isHttpException(error)) return problemResponse(c, fromHttpException(error));
+  if (isForeignKeyViolation(error)) {
+    return problemResponse(c, new ApiError("conflict", "Other data refers to this resource, or a referenced resource does not exist."));
+  }
   if (isDatabaseUnavailable(error)) {
     c.get("logger")?.warn("database unavailable", { requestId: c.get("requestId"), error });
     return problemResponse(

@@ -21,6 +21,7 @@ import { ApiError } from "./errors";
  */
 export function timeBudget(budgetMs: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    c.set("requestBudgetMs", budgetMs);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<"expired">((resolve) => {
       timer = setTimeout(() => resolve("expired"), budgetMs);

@@ -18,6 +18,9 @@ export function databaseErrorCode(error: unknown): string | undefined {
 
 export const isUniqueViolation = (error: unknown) => databaseErrorCode(error) === "23505";
 
+/** A row is still referenced (or references a missing row): the client's request conflicts with other data. */
+export const isForeignKeyViolation = (error: unknown) => databaseErrorCode(error) === "23503";
+
 const unavailableCodes = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -46,6 +49,27 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (const cause of causes(error)) {
     if (isSocketErrorEvent(cause)) return true;
     if (cause instanceof Error && unavailableMessage.test(cause.message)) return true;
+  }
+  return false;
+}
+
+// The server ended the session (pg_terminate_backend, a restart, a failover) or the socket broke under it.
+const droppedCodes = new Set(["57P01", "57P02", "ECONNRESET", "EPIPE"]);
+const droppedMessage = /connection terminated|terminating connection|not queryable|socket hang up|closed the connection|connection lost/i;
+
+/**
+ * True when the connection a statement used went away under it: the statement
+ * did not complete (or its answer was lost), and another pooled connection may
+ * well work at once. Not a refused connection or a timeout, which a retry
+ * would only repeat.
+ */
+export function isDroppedConnection(error: unknown): boolean {
+  const code = databaseErrorCode(error);
+  if (code !== undefined && (droppedCodes.has(code) || code === "08006" || code === "08003")) return true;
+  for (const cause of causes(error)) {
+    if (cause instanceof Error && droppedMessage.test(cause.message)) return true;
+    // The Neon driver's WebSocket reports "Network connection lost." as an ErrorEvent.
+    if (isSocketErrorEvent(cause) && droppedMessage.test(String((cause as { message?: unknown }).message))) return true;
   }
   return false;
 }

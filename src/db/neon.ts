@@ -9,6 +9,20 @@ import { statementTimeoutMs } from "./statement-timeout";
 let configuredProxy: string | undefined;
 
 /**
+ * The platform's WebSocket, except that `send` on a closed socket does nothing
+ * instead of throwing. The driver sends from a timer (coalesced writes) and
+ * while ending a pool, so on a connection the server dropped
+ * (`pg_terminate_backend`, a restart, a failover) the throw was an uncaught
+ * TypeError in workerd; the close itself already fails the pending query.
+ */
+class ClosedSafeWebSocket extends WebSocket {
+  override send(message: Parameters<WebSocket["send"]>[0]): void {
+    if (this.readyState === WebSocket.CLOSING || this.readyState === WebSocket.CLOSED) return;
+    super.send(message);
+  }
+}
+
+/**
  * Local development and tests reach a plain Postgres through a WebSocket→TCP
  * bridge. Those settings must never apply against Neon itself, so they are set
  * only when `NEON_WS_PROXY` is configured.
@@ -28,6 +42,7 @@ function useLocalBridge(proxyHost: string): void {
  * request, so the entry ends it (after the response) via `release`.
  */
 export function openNeonDatabase(config: Config & { DATABASE_URL: string }, logger: Logger, timer?: QueryTimer): DatabaseLease {
+  neonConfig.webSocketConstructor = ClosedSafeWebSocket;
   if (config.NEON_WS_PROXY) useLocalBridge(config.NEON_WS_PROXY);
   const pool = new Pool({
     connectionString: config.DATABASE_URL,

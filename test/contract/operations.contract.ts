@@ -20,6 +20,13 @@ export function operationsContract(target: ContractTarget) {
       });
     });
 
+    it("/api/v1/ping answers ok to any role and 401 without a token", async () => {
+      const response = await target.as("viewer")("/api/v1/ping");
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: "ok" });
+      expect((await target.as("anonymous")("/api/v1/ping")).status).toBe(401);
+    });
+
     it("/openapi.json is an OpenAPI 3.1 document with every product operation", async () => {
       const response = await target.fetch("/openapi.json");
       expect(response.status).toBe(200);
@@ -30,7 +37,7 @@ export function operationsContract(target: ContractTarget) {
         [
           ...["createProduct", "deleteProduct", "getProduct", "listProducts", "patchProduct", "replaceProduct"],
           ...["createUser", "deleteUser", "getCurrentUser", "getUser", "listUsers", "patchUser"],
-          ...["health", "issueToken", "ready"],
+          ...["health", "issueToken", "ping", "ready"],
         ].sort(),
       );
     });

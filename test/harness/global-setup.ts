@@ -10,7 +10,7 @@ declare module "vitest" {
     adminDatabaseUrl: string;
     wsProxy: string;
     testUsers: TestUsers;
-    /** Base URL of the endpoint that stops/starts the Workers outage test's own Postgres. */
+    /** Base URL of the endpoint that stops/starts the Workers outage test's own Postgres (and serves the Workers fault test). */
     outageControl: string;
   }
 }
@@ -23,7 +23,7 @@ export default async function setup(project: TestProject) {
   project.provide("adminDatabaseUrl", database.adminUrl);
   project.provide("wsProxy", bridge.proxyHost);
   project.provide("testUsers", await seedTestUsers(database.url));
-  const outage = await startOutageControl();
+  const outage = await startOutageControl(database.adminUrl);
   project.provide("outageControl", outage.url);
   return async () => {
     await outage.close();

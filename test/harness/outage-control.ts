@@ -1,4 +1,7 @@
 import http from "node:http";
+import pg from "pg";
+import { createDatabase, dropDatabase } from "../../scripts/lib/embedded-postgres";
+import { applyMigrations } from "../../scripts/lib/migrations";
 import { type RestartablePostgres, startRestartablePostgres } from "./restartable-postgres";
 
 /**
@@ -7,6 +10,12 @@ import { type RestartablePostgres, startRestartablePostgres } from "./restartabl
  * (Node): `POST /start` (the first call creates the server, migrated and
  * seeded; answers its database URL and user), `POST /stop`. Nothing starts
  * until a test asks, so runs that skip the outage test pay nothing.
+ *
+ * For the Workers fault test, on the run's shared server (`adminUrl`):
+ * `POST /database` makes a throwaway migrated database (answers its URL and
+ * name; dropped at close), and `POST /terminate?database=<name>` ends every
+ * client session of that database with `pg_terminate_backend` (answers how
+ * many, and how many were in the middle of a statement).
  * Loopback only; a test tool.
  */
 export interface OutageControl {
@@ -14,14 +23,44 @@ export interface OutageControl {
   close(): Promise<void>;
 }
 
-export async function startOutageControl(): Promise<OutageControl> {
+export async function startOutageControl(adminUrl: string): Promise<OutageControl> {
   let postgres: RestartablePostgres | undefined;
+  const databases: string[] = [];
+  let killer: Promise<pg.Client> | undefined;
+  const openKiller = async () => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    client.on("error", () => {});
+    await client.connect();
+    return client;
+  };
   // One operation at a time: a stop racing a start would leave either state.
   let queue: Promise<unknown> = Promise.resolve();
   const serialised = <T>(work: () => Promise<T>): Promise<T> => {
     const next = queue.then(work);
     queue = next.catch(() => {});
     return next;
+  };
+
+  // Not serialised with start/stop: they touch other databases, and kills must keep their rhythm.
+  const immediate: Record<string, (query: URLSearchParams) => Promise<unknown>> = {
+    "/database": async () => {
+      const name = `faults_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+      databases.push(name);
+      const databaseUrl = await createDatabase(adminUrl, name);
+      await applyMigrations(databaseUrl);
+      return { databaseUrl, name };
+    },
+    "/terminate": async (query) => {
+      const name = query.get("database") ?? "";
+      if (!databases.includes(name)) throw new Error(`not a database this endpoint made: ${name}`);
+      killer ??= openKiller();
+      const { rows } = await (await killer).query<{ terminated: string; active: string }>(
+        `select count(*) filter (where pg_terminate_backend(pid)) as terminated, count(*) filter (where state <> 'idle') as active
+         from pg_stat_activity where datname = $1 and backend_type = 'client backend' and pid <> pg_backend_pid()`,
+        [name],
+      );
+      return { terminated: Number(rows[0]?.terminated ?? 0), active: Number(rows[0]?.active ?? 0) };
+    },
   };
 
   const actions: Record<string, () => Promise<unknown>> = {
@@ -37,12 +76,17 @@ export async function startOutageControl(): Promise<OutageControl> {
   };
 
   const server = http.createServer((request, response) => {
-    const action = request.method === "POST" ? actions[request.url ?? ""] : undefined;
-    if (!action) {
+    const url = new URL(request.url ?? "/", "http://control");
+    const inTurn = actions[url.pathname];
+    const atOnce = immediate[url.pathname];
+    let work: Promise<unknown>;
+    if (request.method === "POST" && inTurn) work = serialised(inTurn);
+    else if (request.method === "POST" && atOnce) work = atOnce(url.searchParams);
+    else {
       response.writeHead(404).end();
       return;
     }
-    serialised(action).then(
+    work.then(
       (body) => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body)),
       (error: unknown) => response.writeHead(500, { "content-type": "text/plain" }).end(String(error)),
     );
@@ -55,6 +99,8 @@ export async function startOutageControl(): Promise<OutageControl> {
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
       await serialised(async () => postgres?.dispose());
+      if (killer) await (await killer).end().catch(() => {});
+      for (const name of databases) await dropDatabase(adminUrl, name).catch(() => {});
     },
   };
 }

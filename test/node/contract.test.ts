@@ -1,5 +1,6 @@
 import { afterAll } from "vitest";
 import { authContract } from "../contract/auth.contract";
+import { concurrencyContract } from "../contract/concurrency.contract";
 import { errorsContract } from "../contract/errors.contract";
 import { idempotencyContract } from "../contract/idempotency.contract";
 import { operationsContract } from "../contract/operations.contract";
@@ -14,3 +15,4 @@ errorsContract(target);
 operationsContract(target);
 authContract(target);
 idempotencyContract(target);
+concurrencyContract(target);

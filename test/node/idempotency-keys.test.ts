@@ -2,6 +2,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { IdempotencyRepository } from "../../src/modules/idempotency/idempotency.repository";
 import { idempotencyKeys } from "../../src/modules/idempotency/idempotency.table";
+import { ProductRepository } from "../../src/modules/products/products.repository";
+import { products as productsTable } from "../../src/modules/products/products.table";
 import { json, productInput, uniqueTag } from "../contract/target";
 import { createNodeTarget } from "./app-target";
 
@@ -70,5 +72,46 @@ describe("idempotency keys in the database", () => {
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.key, row.key)));
     expect(left).toHaveLength(0);
+  });
+
+  it("fence a request whose claim a retry took over: it creates nothing, releases nothing, stores nothing", async () => {
+    const tag = uniqueTag();
+    const keys = new IdempotencyRepository(db());
+    const scope = { userId: `fence-${tag}`, key: `k-${tag}`, requestHash: "h" };
+    const first = await keys.claim(scope, 60_000);
+    if (!first.claimed) throw new Error("not claimed");
+    const stale = { ...scope, token: first.token };
+    // The first request outlives its budget; a retry of the same request takes the key over.
+    await db()
+      .update(idempotencyKeys)
+      .set({ lockedAt: sql`now() - interval '2 minutes'` })
+      .where(and(eq(idempotencyKeys.userId, scope.userId), eq(idempotencyKeys.key, scope.key)));
+    const takeover = await keys.claim(scope, 60_000);
+    if (!takeover.claimed) throw new Error("not taken over");
+    expect(takeover.token).not.toBe(first.token);
+
+    const products = new ProductRepository(db());
+    await expect(products.create(productInput(`${tag}-late`), stale)).rejects.toMatchObject({ code: "conflict" });
+    await keys.release(stale);
+    await keys.complete(stale, 409, { late: true });
+    const [row] = await db()
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.userId, scope.userId), eq(idempotencyKeys.key, scope.key)));
+    expect(row).toMatchObject({ state: "running", status: null });
+    expect(
+      await db()
+        .select()
+        .from(productsTable)
+        .where(eq(productsTable.sku, `SKU-${tag}-late`)),
+    ).toEqual([]);
+
+    // The retry's own create goes through and stores its answer.
+    const created = await products.create(productInput(tag), { ...scope, token: takeover.token });
+    const [done] = await db()
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.userId, scope.userId), eq(idempotencyKeys.key, scope.key)));
+    expect(done).toMatchObject({ state: "done", status: 201, response: created });
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { json, productInput, uniqueTag } from "../contract/target";
 import { createNodeTarget } from "./app-target";
 
@@ -35,6 +35,14 @@ describe("database statements per request", () => {
     const init = json(productInput(tag), "POST", { "idempotency-key": `rt-${tag}` });
     expect(await measure("/api/v1/products", init)).toMatchObject({ status: 201, statements: 2 });
     expect(await measure("/api/v1/products", init)).toMatchObject({ status: 201, statements: 2 });
+  });
+
+  it("uses one statement for a token (current hash) and for ping", async () => {
+    const { email, password } = inject("testUsers").viewer;
+    const body = new URLSearchParams({ grant_type: "password", username: email, password });
+    const token = await measure("/api/v1/auth/token", { method: "POST", body, headers: { authorization: "" } });
+    expect(token).toMatchObject({ status: 200, statements: 1 });
+    expect(await measure("/api/v1/ping")).toMatchObject({ status: 200, statements: 1 });
   });
 
   it("uses no statement for input rejected by validation", async () => {

@@ -1,6 +1,6 @@
 // Unit test of error classification: constructed errors, no database.
 import { describe, expect, it } from "vitest";
-import { databaseErrorCode, isDatabaseUnavailable, isUniqueViolation } from "../../src/db/errors";
+import { databaseErrorCode, isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from "../../src/db/errors";
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 
@@ -10,6 +10,8 @@ describe("database error classification", () => {
     expect(databaseErrorCode(wrapped)).toBe("23505");
     expect(isUniqueViolation(wrapped)).toBe(true);
     expect(isUniqueViolation(new Error("other"))).toBe(false);
+    expect(isForeignKeyViolation(new Error("Failed query", { cause: withCode("violates foreign key", "23503") }))).toBe(true);
+    expect(isForeignKeyViolation(wrapped)).toBe(false);
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import { authContract } from "../contract/auth.contract";
+import { concurrencyContract } from "../contract/concurrency.contract";
 import { errorsContract } from "../contract/errors.contract";
 import { idempotencyContract } from "../contract/idempotency.contract";
 import { operationsContract } from "../contract/operations.contract";
@@ -12,3 +13,4 @@ errorsContract(target);
 operationsContract(target);
 authContract(target);
 idempotencyContract(target);
+concurrencyContract(target);

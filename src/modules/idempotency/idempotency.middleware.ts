@@ -1,8 +1,13 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, IdempotencyScope } from "../../core/context";
+import type { AppEnv, ClaimedKey, IdempotencyScope } from "../../core/context";
 import { ApiError } from "../../core/errors";
+import type { Logger } from "../../core/logger";
 import { PROBLEM_CONTENT_TYPE } from "../../core/problem";
+import { retryIfDropped } from "../../db/retry";
 import { IdempotencyRepository } from "./idempotency.repository";
+
+/** Budget assumed when no time budget runs before this middleware (the app always sets one on `/api/v1`). */
+const FALLBACK_STALE_AFTER_MS = 60_000;
 
 const visibleAscii = /^[\x21-\x7e]{1,255}$/;
 
@@ -40,7 +45,7 @@ export const honourIdempotencyKey = createMiddleware<AppEnv>(async (c, next) => 
     requestHash: await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`),
   };
   const repository = new IdempotencyRepository(c.get("db"));
-  const claim = await repository.claim(scope);
+  const claim = await repository.claim(scope, c.get("requestBudgetMs") ?? FALLBACK_STALE_AFTER_MS);
   if (!claim.claimed) {
     const existing = claim.existing;
     if (existing && existing.requestHash !== scope.requestHash) {
@@ -53,15 +58,29 @@ export const honourIdempotencyKey = createMiddleware<AppEnv>(async (c, next) => 
     throw new ApiError("conflict", "A request with this Idempotency-Key is still being processed.", { headers: { "Retry-After": "1" } });
   }
 
-  c.set("idempotency", scope);
+  const claimed: ClaimedKey = { ...scope, token: claim.token };
+  c.set("idempotency", claimed);
   await next();
   const status = c.res.status;
   if (status === 201) return; // stored by the create statement itself
   if (status === 409) {
     // A business conflict (e.g. taken sku) is an answer like any other: retries see it again.
-    await repository.complete(scope, status, await c.res.clone().json());
+    await repository.complete(claimed, status, await c.res.clone().json());
     return;
   }
   // Validation errors, outages, crashes: nothing was created, so the key is free again.
-  await repository.release(scope).catch((error: unknown) => c.get("logger").warn("releasing idempotency key failed", { error }));
+  await releaseKey(repository, claimed, c.get("logger"));
 });
+
+/**
+ * Gives the key back, retrying when the connection dropped: a dropped
+ * connection usually takes its pool siblings with it (a failover,
+ * `pg_terminate_backend`), so the first attempt often lands on another dead
+ * one, and a key not given back answers 409 to its client's retries until the
+ * claim goes stale. Safe to repeat: it deletes only this request's claim.
+ */
+async function releaseKey(repository: IdempotencyRepository, claim: ClaimedKey, logger: Logger): Promise<void> {
+  await retryIfDropped(() => repository.release(claim)).catch((error: unknown) =>
+    logger.warn("releasing idempotency key failed", { error }),
+  );
+}

@@ -1,19 +1,25 @@
 import { and, eq, lt, type SQL, sql } from "drizzle-orm";
-import type { IdempotencyScope } from "../../core/context";
+import type { ClaimedKey, IdempotencyScope } from "../../core/context";
+import { ApiError } from "../../core/errors";
 import type { Database } from "../../db/database";
+import { databaseErrorCode } from "../../db/errors";
+import { retryIfDropped } from "../../db/retry";
 import { type IdempotencyRow, idempotencyKeys } from "./idempotency.table";
 
 /** Keys are kept at least this long (the contract promises 24 hours). */
 export const RETENTION_HOURS = 24;
-/**
- * A `running` claim older than this belongs to a request that died without
- * releasing it (longer than any request budget); a retry may take it over.
- */
-export const STALE_CLAIM_SECONDS = 60;
 
-export type { IdempotencyScope };
+export type { ClaimedKey, IdempotencyScope };
 
-export type ClaimResult = { claimed: true } | { claimed: false; existing: IdempotencyRow | undefined };
+export type ClaimResult = { claimed: true; token: string } | { claimed: false; existing: IdempotencyRow | undefined };
+
+/** A fenced create whose claim a retry took over fails on its NULL id (see `fence`): nothing was created. */
+export const isLostClaim = (error: unknown) => databaseErrorCode(error) === "23502";
+
+export const lostClaim = () =>
+  new ApiError("conflict", "A retry took this Idempotency-Key over (this request outlived its time budget); nothing was created.", {
+    headers: { "Retry-After": "1" },
+  });
 
 /** Every SQL statement for idempotency keys. */
 export class IdempotencyRepository {
@@ -23,8 +29,21 @@ export class IdempotencyRepository {
    * Claims the key for this request in one statement: a new key, or a stale
    * `running` claim of the same request, becomes ours; anything else is
    * reported so the caller can replay, refuse (422) or answer 409.
+   *
+   * A claim is stale once it is older than `staleAfterMs` (the request budget):
+   * its request has answered 503 by then, and most likely died without giving
+   * the key back (its connection or the database went away). Taking it over
+   * is safe because every later write of the old request is fenced on the
+   * claim's token (the row version, `xmin`), which the takeover changes.
+   *
+   * Repeated when its connection drops: if the dropped attempt did claim, the
+   * repeat finds that claim and answers 409 until it goes stale (no duplicate).
    */
-  async claim(scope: IdempotencyScope): Promise<ClaimResult> {
+  claim(scope: IdempotencyScope, staleAfterMs: number): Promise<ClaimResult> {
+    return retryIfDropped(() => this.tryClaim(scope, staleAfterMs));
+  }
+
+  private async tryClaim(scope: IdempotencyScope, staleAfterMs: number): Promise<ClaimResult> {
     const claimed = await this.db
       .insert(idempotencyKeys)
       .values({
@@ -38,37 +57,46 @@ export class IdempotencyRepository {
         target: [idempotencyKeys.userId, idempotencyKeys.key],
         set: { lockedAt: sql`now()` },
         setWhere: sql`${idempotencyKeys.state} = 'running' and ${idempotencyKeys.requestHash} = ${scope.requestHash}
-          and ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${STALE_CLAIM_SECONDS})`,
+          and ${idempotencyKeys.lockedAt} < now() - make_interval(secs => ${staleAfterMs / 1000})`,
       })
-      .returning({ key: idempotencyKeys.key });
-    if (claimed.length > 0) return { claimed: true };
+      .returning({ token: sql<string>`xmin::text` });
+    const [claim] = claimed;
+    if (claim) return { claimed: true, token: claim.token };
     const [existing] = await this.db.select().from(idempotencyKeys).where(this.matches(scope));
     return { claimed: false, existing };
   }
 
   /**
+   * What a create statement needs to be fenced on the claim: `owned`, a CTE
+   * that locks the key row while it is still this request's claim, and `id`,
+   * the new row's id taken from it. When a retry has taken the key over, the
+   * id is NULL and the whole statement fails (`isLostClaim`), so a request
+   * that outlived its claim can never create a second resource.
+   */
+  fence(claim: ClaimedKey) {
+    const owned = this.db
+      .$with("owned")
+      .as(this.db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(this.ownedBy(claim)).for("update"));
+    return { owned, id: (id: string) => sql`(select ${id}::uuid from ${owned})` };
+  }
+
+  /**
    * The UPDATE that marks the key done with the answer `response` (a SQL
    * expression over the resource's CTE). The caller runs it in the same
-   * statement as the insert, as a data-modifying CTE.
+   * statement as the insert, as a data-modifying CTE, with `fence`.
    */
-  completion(scope: IdempotencyScope, status: number, response: SQL, headers: SQL) {
-    return this.db
-      .update(idempotencyKeys)
-      .set({ state: "done", status, response, headers })
-      .where(and(this.matches(scope), eq(idempotencyKeys.state, "running")));
+  completion(claim: ClaimedKey, status: number, response: SQL, headers: SQL) {
+    return this.db.update(idempotencyKeys).set({ state: "done", status, response, headers }).where(this.ownedBy(claim));
   }
 
   /** Stores an answer that was not a creation (e.g. 409 on a taken sku), so retries get the same. */
-  async complete(scope: IdempotencyScope, status: number, response: unknown): Promise<void> {
-    await this.db
-      .update(idempotencyKeys)
-      .set({ state: "done", status, response, headers: {} })
-      .where(and(this.matches(scope), eq(idempotencyKeys.state, "running")));
+  async complete(claim: ClaimedKey, status: number, response: unknown): Promise<void> {
+    await this.db.update(idempotencyKeys).set({ state: "done", status, response, headers: {} }).where(this.ownedBy(claim));
   }
 
   /** Gives the key back after a failure that created nothing, so the client can retry at once. */
-  async release(scope: IdempotencyScope): Promise<void> {
-    await this.db.delete(idempotencyKeys).where(and(this.matches(scope), eq(idempotencyKeys.state, "running")));
+  async release(claim: ClaimedKey): Promise<void> {
+    await this.db.delete(idempotencyKeys).where(this.ownedBy(claim));
   }
 
   /** Deletes expired keys; returns how many. */
@@ -82,5 +110,10 @@ export class IdempotencyRepository {
 
   private matches(scope: IdempotencyScope) {
     return and(eq(idempotencyKeys.userId, scope.userId), eq(idempotencyKeys.key, scope.key));
+  }
+
+  /** Still this request's claim: running, and the row version the claim wrote (a takeover writes a new one). */
+  private ownedBy(claim: ClaimedKey) {
+    return and(this.matches(claim), eq(idempotencyKeys.state, "running"), sql`${idempotencyKeys}.xmin = ${claim.token}::xid`);
   }
 }

@@ -4,8 +4,9 @@ import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
 import { keysetPage, keysetQuery } from "../../db/keyset";
+import { retryIfDropped } from "../../db/retry";
 import { containsText } from "../../db/search";
-import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
+import { type ClaimedKey, IdempotencyRepository, isLostClaim, lostClaim } from "../idempotency/idempotency.repository";
 import { idempotencyKeys } from "../idempotency/idempotency.table";
 import type { CreateProductInput, ListProductsQuery, PatchProductInput, Product, ProductSort } from "./products.schemas";
 import { type ProductRow, products } from "./products.table";
@@ -94,7 +95,7 @@ export class ProductRepository {
    * Inserts the product. With an idempotency scope, the same statement also
    * stores the answer under the key (a data-modifying CTE): both or neither.
    */
-  async create(input: CreateProductInput, idempotency?: IdempotencyScope): Promise<Product> {
+  async create(input: CreateProductInput, idempotency?: ClaimedKey): Promise<Product> {
     const values = {
       id: uuidv7(),
       name: input.name,
@@ -107,15 +108,27 @@ export class ProductRepository {
       const rows = await this.db.insert(products).values(values).returning().catch(conflictOnSku);
       return toProduct(firstRow(rows));
     }
-    const created = this.db.$with("created").as(this.db.insert(products).values(values).returning());
+    const keys = new IdempotencyRepository(this.db);
+    const fence = keys.fence(idempotency);
+    const created = this.db.$with("created").as(
+      this.db
+        .insert(products)
+        .values({ ...values, id: fence.id(values.id) })
+        .returning(),
+    );
     const saved = this.db
       .$with("saved")
       .as(
-        new IdempotencyRepository(this.db)
+        keys
           .completion(idempotency, 201, sql`(select ${productJson} from created)`, sql`(select ${productHeaders} from created)`)
           .returning({ key: idempotencyKeys.key }),
       );
-    const rows = await this.db.with(created, saved).select().from(created).catch(conflictOnSku);
+    // Fenced, so safe to repeat when the connection drops: if the dropped attempt did create, the repeat
+    // finds the key done and fails on its NULL id (409; the client's own retry then gets the replay).
+    const rows = await retryIfDropped(() => this.db.with(fence.owned, created, saved).select().from(created)).catch((error: unknown) => {
+      if (isLostClaim(error)) throw lostClaim();
+      return conflictOnSku(error);
+    });
     return toProduct(firstRow(rows));
   }
 

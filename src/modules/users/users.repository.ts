@@ -1,12 +1,13 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Role } from "../../core/auth/roles";
 import { ApiError, notFound } from "../../core/errors";
-import { uuidv7 } from "../../core/uuid";
+import { isUuid, uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
 import { keysetPage, keysetQuery } from "../../db/keyset";
+import { retryIfDropped } from "../../db/retry";
 import { containsText } from "../../db/search";
-import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
+import { type ClaimedKey, IdempotencyRepository, isLostClaim, lostClaim } from "../idempotency/idempotency.repository";
 import { idempotencyKeys } from "../idempotency/idempotency.table";
 import type { ListUsersQuery, User } from "./users.schemas";
 import { type UserRow, users } from "./users.table";
@@ -82,25 +83,39 @@ export class UserRepository {
   }
 
   async getById(id: string): Promise<UserRow> {
+    // A token's subject reaches here unchecked (GET /users/me): a non-UUID names no user, it is not a database error.
+    if (!isUuid(id)) throw notFound("User");
     const [row] = await this.db.select().from(users).where(eq(users.id, id));
     if (!row) throw notFound("User");
     return row;
   }
 
   /** Inserts the user; with an idempotency scope the same statement stores the answer under the key. */
-  async create(input: { email: string; role: Role; passwordHash: string }, idempotency?: IdempotencyScope): Promise<UserRow> {
+  async create(input: { email: string; role: Role; passwordHash: string }, idempotency?: ClaimedKey): Promise<UserRow> {
     const values = { id: uuidv7(), email: input.email, role: input.role, passwordHash: input.passwordHash };
-    const insert = this.db.insert(users).values(values).returning();
-    if (!idempotency) return firstRow(await insert.catch(conflictOnEmail));
-    const created = this.db.$with("created").as(insert);
+    if (!idempotency) return firstRow(await this.db.insert(users).values(values).returning().catch(conflictOnEmail));
+    const keys = new IdempotencyRepository(this.db);
+    const fence = keys.fence(idempotency);
+    const created = this.db.$with("created").as(
+      this.db
+        .insert(users)
+        .values({ ...values, id: fence.id(values.id) })
+        .returning(),
+    );
     const saved = this.db
       .$with("saved")
       .as(
-        new IdempotencyRepository(this.db)
+        keys
           .completion(idempotency, 201, sql`(select ${userJson} from created)`, sql`(select ${userHeaders} from created)`)
           .returning({ key: idempotencyKeys.key }),
       );
-    return firstRow(await this.db.with(created, saved).select().from(created).catch(conflictOnEmail));
+    // Fenced, so safe to repeat when the connection drops: if the dropped attempt did create, the repeat
+    // finds the key done and fails on its NULL id (409; the client's own retry then gets the replay).
+    const rows = await retryIfDropped(() => this.db.with(fence.owned, created, saved).select().from(created)).catch((error: unknown) => {
+      if (isLostClaim(error)) throw lostClaim();
+      return conflictOnEmail(error);
+    });
+    return firstRow(rows);
   }
 
   /** Changes role and/or password hash; refuses to demote the last admin (409). */
