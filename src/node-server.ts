@@ -6,6 +6,7 @@ import { loadConfig } from "./config";
 import { createLogger, type LogSink } from "./core/logger";
 import { formatPretty } from "./core/pretty-log";
 import { createNodeDatabase } from "./db/node";
+import { PURGE_INTERVAL_MS, purgeExpiredIdempotencyKeys } from "./modules/idempotency/purge";
 import { nodeClientAddress } from "./node/client-address";
 import { createNodeMetrics } from "./node/metrics";
 import { withStaticAssets } from "./node-static";
@@ -19,6 +20,8 @@ export interface RunningServer {
 export interface StartOptions {
   /** Where log lines go; stdout by default. */
   sink?: LogSink;
+  /** How often expired idempotency keys are purged (hourly by default). */
+  purgeIntervalMs?: number;
   /** How long in-flight requests may take after shutdown starts. */
   deadlineMs?: number;
 }
@@ -57,9 +60,15 @@ export async function startServer(env: Record<string, unknown>, options: StartOp
   const port = (server.address() as AddressInfo).port;
   logger.info("listening", { port, database: database ? "configured" : "not configured" });
 
+  // Workers purge from a Cron Trigger; a Node process does it on a timer of its own.
+  const purge =
+    database && setInterval(() => void purgeExpiredIdempotencyKeys(database.db, logger), options.purgeIntervalMs ?? PURGE_INTERVAL_MS);
+  purge?.unref();
+
   let stopping: Promise<void> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= new Promise<void>((resolve) => {
+      clearInterval(purge);
       logger.info("shutting down", { reason });
       const deadline = setTimeout(() => {
         logger.warn("shutdown deadline passed; closing remaining connections");

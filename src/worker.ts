@@ -5,6 +5,7 @@ import { createBindingRateLimiter } from "./core/rate-limit";
 import type { OpenDatabase } from "./db/database";
 import { openNeonDatabase } from "./db/neon";
 import type { LoginGuards } from "./modules/auth";
+import { purgeExpiredIdempotencyKeys } from "./modules/idempotency/purge";
 import { analyticsObserver } from "./workers/analytics";
 
 /** Bindings and vars this Worker reads (see wrangler.toml and .dev.vars.example). */
@@ -79,5 +80,18 @@ export default {
       throw error;
     }
     return app.fetch(request, env, ctx);
+  },
+
+  /** Cron Trigger (wrangler.toml `[triggers]`): deletes expired idempotency keys. */
+  scheduled(_controller, env, ctx) {
+    const config = loadConfig(env);
+    const logger = createLogger(config.LOG_LEVEL);
+    const { DATABASE_URL } = config;
+    if (!DATABASE_URL) {
+      logger.warn("scheduled purge skipped: no DATABASE_URL");
+      return;
+    }
+    const lease = openNeonDatabase({ ...config, DATABASE_URL }, logger);
+    ctx.waitUntil(purgeExpiredIdempotencyKeys(lease.db, logger).finally(() => lease.release()));
   },
 } satisfies ExportedHandler<WorkerEnv>;

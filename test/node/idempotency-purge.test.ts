@@ -1,0 +1,36 @@
+import { eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { idempotencyKeys } from "../../src/modules/idempotency/idempotency.table";
+import { startServer } from "../../src/node-server";
+import { uniqueTag } from "../contract/target";
+
+const pool = new pg.Pool({ connectionString: inject("databaseUrl"), max: 2 });
+const db = drizzle({ client: pool });
+afterAll(() => pool.end());
+
+describe("Node purges expired idempotency keys on a timer", () => {
+  it("deletes expired keys and keeps live ones", async () => {
+    const tag = uniqueTag();
+    const row = { userId: `purge-${tag}`, requestHash: "h", state: "done" as const, status: 201 };
+    await db.insert(idempotencyKeys).values([
+      { ...row, key: "expired", expiresAt: sql`now() - interval '1 minute'` },
+      { ...row, key: "live", expiresAt: sql`now() + interval '1 day'` },
+    ]);
+    const server = await startServer({ DATABASE_URL: inject("databaseUrl"), PORT: "0", LOG_LEVEL: "silent" }, { purgeIntervalMs: 100 });
+    try {
+      const deadline = Date.now() + 5_000;
+      let keys: string[] = [];
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        keys = (await db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(eq(idempotencyKeys.userId, row.userId))).map(
+          (r) => r.key,
+        );
+      } while (keys.includes("expired") && Date.now() < deadline);
+      expect(keys).toEqual(["live"]);
+    } finally {
+      await server.shutdown("test");
+    }
+  });
+});
