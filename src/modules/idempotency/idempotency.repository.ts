@@ -1,4 +1,6 @@
-import { and, eq, lt, type SQL, sql } from "drizzle-orm";
+import { and, type ColumnsSelection, eq, lt, type SQL, sql } from "drizzle-orm";
+import type { WithSubqueryWithSelection } from "drizzle-orm/pg-core";
+import type { TypedQueryBuilder } from "drizzle-orm/query-builders/query-builder";
 import type { ClaimedKey, IdempotencyScope } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import type { Database } from "../../db/database";
@@ -73,7 +75,7 @@ export class IdempotencyRepository {
    * id is NULL and the whole statement fails (`isLostClaim`), so a request
    * that outlived its claim can never create a second resource.
    */
-  fence(claim: ClaimedKey) {
+  private fence(claim: ClaimedKey) {
     const owned = this.db
       .$with("owned")
       .as(this.db.select({ key: idempotencyKeys.key }).from(idempotencyKeys).where(this.ownedBy(claim)).for("update"));
@@ -81,12 +83,41 @@ export class IdempotencyRepository {
   }
 
   /**
-   * The UPDATE that marks the key done with the answer `response` (a SQL
-   * expression over the resource's CTE). The caller runs it in the same
-   * statement as the insert, as a data-modifying CTE, with `fence`.
+   * Creates a resource and stores the answer under the key in ONE statement
+   * (data-modifying CTEs), so a crash leaves neither or both. `insert` builds
+   * the INSERT … RETURNING with the fenced id it is given; `answer` is the
+   * stored 201 body and headers, SQL over the CTE `created`.
+   *
+   * Fenced, so safe to repeat when the connection drops: if the dropped attempt
+   * did create, the repeat finds the key done and fails on its NULL id (409; the
+   * client's own retry then gets the replay). Other errors (e.g. a unique
+   * violation) are the caller's to map.
    */
-  completion(claim: ClaimedKey, status: number, response: SQL, headers: SQL) {
-    return this.db.update(idempotencyKeys).set({ state: "done", status, response, headers }).where(this.ownedBy(claim));
+  async createWithAnswer<TSelection extends ColumnsSelection, TRow>(
+    claim: ClaimedKey,
+    insert: (fencedId: (id: string) => SQL) => TypedQueryBuilder<TSelection>,
+    answer: { body: SQL; headers: SQL },
+    // Reads the created rows; written at the call site, where the row type is known.
+    read: (statement: ReturnType<Database["with"]>, created: WithSubqueryWithSelection<TSelection, "created">) => Promise<TRow[]>,
+  ): Promise<TRow[]> {
+    const fence = this.fence(claim);
+    const created = this.db.$with("created").as(insert(fence.id));
+    const saved = this.db.$with("saved").as(
+      this.db
+        .update(idempotencyKeys)
+        .set({
+          state: "done",
+          status: 201,
+          response: sql`(select ${answer.body} from created)`,
+          headers: sql`(select ${answer.headers} from created)`,
+        })
+        .where(this.ownedBy(claim))
+        .returning({ key: idempotencyKeys.key }),
+    );
+    return retryIfDropped(() => read(this.db.with(fence.owned, created, saved), created)).catch((error: unknown) => {
+      if (isLostClaim(error)) throw lostClaim();
+      throw error;
+    });
   }
 
   /** Stores an answer that was not a creation (e.g. 409 on a taken sku), so retries get the same. */

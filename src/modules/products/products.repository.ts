@@ -4,10 +4,9 @@ import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
 import { keysetPage, keysetQuery } from "../../db/keyset";
-import { retryIfDropped } from "../../db/retry";
+import { firstRow } from "../../db/rows";
 import { containsText } from "../../db/search";
-import { type ClaimedKey, IdempotencyRepository, isLostClaim, lostClaim } from "../idempotency/idempotency.repository";
-import { idempotencyKeys } from "../idempotency/idempotency.table";
+import { type ClaimedKey, IdempotencyRepository } from "../idempotency/idempotency.repository";
 import type { CreateProductInput, ListProductsQuery, PatchProductInput, Product, ProductSort } from "./products.schemas";
 import { type ProductRow, products } from "./products.table";
 
@@ -108,27 +107,18 @@ export class ProductRepository {
       const rows = await this.db.insert(products).values(values).returning().catch(conflictOnSku);
       return toProduct(firstRow(rows));
     }
-    const keys = new IdempotencyRepository(this.db);
-    const fence = keys.fence(idempotency);
-    const created = this.db.$with("created").as(
-      this.db
-        .insert(products)
-        .values({ ...values, id: fence.id(values.id) })
-        .returning(),
-    );
-    const saved = this.db
-      .$with("saved")
-      .as(
-        keys
-          .completion(idempotency, 201, sql`(select ${productJson} from created)`, sql`(select ${productHeaders} from created)`)
-          .returning({ key: idempotencyKeys.key }),
-      );
-    // Fenced, so safe to repeat when the connection drops: if the dropped attempt did create, the repeat
-    // finds the key done and fails on its NULL id (409; the client's own retry then gets the replay).
-    const rows = await retryIfDropped(() => this.db.with(fence.owned, created, saved).select().from(created)).catch((error: unknown) => {
-      if (isLostClaim(error)) throw lostClaim();
-      return conflictOnSku(error);
-    });
+    const rows = await new IdempotencyRepository(this.db)
+      .createWithAnswer(
+        idempotency,
+        (fencedId) =>
+          this.db
+            .insert(products)
+            .values({ ...values, id: fencedId(values.id) })
+            .returning(),
+        { body: productJson, headers: productHeaders },
+        (statement, created) => statement.select().from(created),
+      )
+      .catch(conflictOnSku);
     return toProduct(firstRow(rows));
   }
 
@@ -189,10 +179,4 @@ export class ProductRepository {
     if (!row) throw notFound("Product");
     throw new ApiError("precondition_failed", `If-Match does not match the current version (${row.version}); nothing was changed.`);
   }
-}
-
-function firstRow<T>(rows: T[]): T {
-  const [row] = rows;
-  if (row === undefined) throw new Error("INSERT … RETURNING returned no row");
-  return row;
 }

@@ -5,10 +5,9 @@ import { isUuid, uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
 import { keysetPage, keysetQuery } from "../../db/keyset";
-import { retryIfDropped } from "../../db/retry";
+import { firstRow } from "../../db/rows";
 import { containsText } from "../../db/search";
-import { type ClaimedKey, IdempotencyRepository, isLostClaim, lostClaim } from "../idempotency/idempotency.repository";
-import { idempotencyKeys } from "../idempotency/idempotency.table";
+import { type ClaimedKey, IdempotencyRepository } from "../idempotency/idempotency.repository";
 import type { ListUsersQuery, User } from "./users.schemas";
 import { type UserRow, users } from "./users.table";
 
@@ -33,12 +32,6 @@ const userJson = sql`json_build_object(
   'createdAt', to_char(created.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'updatedAt', to_char(created.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
 const userHeaders = sql`json_build_object('Location', '/api/v1/users/' || created.id)`;
-
-function firstRow<T>(rows: T[]): T {
-  const [row] = rows;
-  if (row === undefined) throw new Error("INSERT … RETURNING returned no row");
-  return row;
-}
 
 const lastAdmin = () => new ApiError("conflict", "This is the last admin: make another admin first.");
 
@@ -94,27 +87,18 @@ export class UserRepository {
   async create(input: { email: string; role: Role; passwordHash: string }, idempotency?: ClaimedKey): Promise<UserRow> {
     const values = { id: uuidv7(), email: input.email, role: input.role, passwordHash: input.passwordHash };
     if (!idempotency) return firstRow(await this.db.insert(users).values(values).returning().catch(conflictOnEmail));
-    const keys = new IdempotencyRepository(this.db);
-    const fence = keys.fence(idempotency);
-    const created = this.db.$with("created").as(
-      this.db
-        .insert(users)
-        .values({ ...values, id: fence.id(values.id) })
-        .returning(),
-    );
-    const saved = this.db
-      .$with("saved")
-      .as(
-        keys
-          .completion(idempotency, 201, sql`(select ${userJson} from created)`, sql`(select ${userHeaders} from created)`)
-          .returning({ key: idempotencyKeys.key }),
-      );
-    // Fenced, so safe to repeat when the connection drops: if the dropped attempt did create, the repeat
-    // finds the key done and fails on its NULL id (409; the client's own retry then gets the replay).
-    const rows = await retryIfDropped(() => this.db.with(fence.owned, created, saved).select().from(created)).catch((error: unknown) => {
-      if (isLostClaim(error)) throw lostClaim();
-      return conflictOnEmail(error);
-    });
+    const rows = await new IdempotencyRepository(this.db)
+      .createWithAnswer(
+        idempotency,
+        (fencedId) =>
+          this.db
+            .insert(users)
+            .values({ ...values, id: fencedId(values.id) })
+            .returning(),
+        { body: userJson, headers: userHeaders },
+        (statement, created) => statement.select().from(created),
+      )
+      .catch(conflictOnEmail);
     return firstRow(rows);
   }
 
