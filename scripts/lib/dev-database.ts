@@ -71,7 +71,8 @@ async function chooseDataDir(settings: DevSettings): Promise<string> {
   return fallback;
 }
 
-function acceptsConnections(port: number): Promise<boolean> {
+/** Whether something listens on this loopback port. */
+export function acceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");
     socket.once("connect", () => {

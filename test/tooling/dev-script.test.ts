@@ -1,27 +1,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { acceptsConnections } from "../../scripts/lib/dev-database";
 import { parseDevVars } from "../../scripts/lib/dev-settings";
 import { findFreePort } from "../../scripts/lib/embedded-postgres";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
 
 function isAlive(pid: number): boolean {
   try {
@@ -91,8 +80,8 @@ describe.skipIf(usesOwnDatabase)("npm run dev:node (scripts/dev.ts --node)", () 
 
       child.kill("SIGINT");
       expect(await exited).toBe(0);
-      expect(await canConnect(postgresPort)).toBe(false);
-      expect(await canConnect(appPort)).toBe(false);
+      expect(await acceptsConnections(postgresPort)).toBe(false);
+      expect(await acceptsConnections(appPort)).toBe(false);
       expect(isAlive(postgresPid)).toBe(false);
     } catch (error) {
       // Still an orderly stop, so this failure leaves no Postgres behind.
