@@ -9,6 +9,7 @@ import { createNodeDatabase } from "./db/node";
 import { PURGE_INTERVAL_MS, purgeExpiredIdempotencyKeys } from "./modules/idempotency/purge";
 import { nodeClientAddress } from "./node/client-address";
 import { createNodeMetrics } from "./node/metrics";
+import { batchedLineSink } from "./node/stdout-sink";
 import { withStaticAssets } from "./node-static";
 
 export interface RunningServer {
@@ -36,7 +37,11 @@ const nodeExecutionContext: ExecutionContext = { waitUntil: () => {}, passThroug
 /** Builds and starts the Node runtime from an environment (process.env in production). Throws ConfigError on bad settings. */
 export async function startServer(env: Record<string, unknown>, options: StartOptions = {}): Promise<RunningServer> {
   const config = loadConfig(env);
-  const logger = createLogger(config.LOG_LEVEL, options.sink, config.LOG_FORMAT === "pretty" ? formatPretty : undefined);
+  const logger = createLogger(
+    config.LOG_LEVEL,
+    options.sink ?? batchedLineSink(),
+    config.LOG_FORMAT === "pretty" ? formatPretty : undefined,
+  );
   const { DATABASE_URL } = config;
   const database = DATABASE_URL ? createNodeDatabase({ ...config, DATABASE_URL }, logger) : undefined;
   const metrics = createNodeMetrics({ pool: database?.pool, token: config.METRICS_TOKEN });

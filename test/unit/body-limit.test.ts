@@ -1,0 +1,50 @@
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { limitBody } from "../../src/core/body-limit";
+import type { AppEnv } from "../../src/core/context";
+import { handleError } from "../../src/core/error-handler";
+
+// The middleware alone on a Hono app, fed Fetch Requests: every way a body can arrive.
+const LIMIT = 16;
+const app = new Hono<AppEnv>()
+  .use(limitBody(LIMIT))
+  .all("/", async (c) => c.text(`read ${(await c.req.text()).length}`))
+  .onError(handleError);
+
+const streamOf = (text: string) =>
+  new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of text.match(/.{1,5}/gs) ?? []) controller.enqueue(new TextEncoder().encode(chunk));
+      controller.close();
+    },
+  });
+
+const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+  app.request("/", { method: "POST", body, headers, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit);
+
+describe("limitBody", () => {
+  it("passes a GET through without reading anything", async () => {
+    expect(await (await app.request("/")).text()).toBe("read 0");
+  });
+
+  it("takes a declared Content-Length at its word, at and over the limit", async () => {
+    expect(await (await post("x".repeat(LIMIT), { "content-length": String(LIMIT) })).text()).toBe(`read ${LIMIT}`);
+    const over = await post("x".repeat(LIMIT + 1), { "content-length": String(LIMIT + 1) });
+    expect(over.status).toBe(413);
+    expect(((await over.json()) as { code: string }).code).toBe("payload_too_large");
+  });
+
+  it("counts a body without Content-Length as it streams", async () => {
+    expect(await (await post(streamOf("x".repeat(LIMIT)))).text()).toBe(`read ${LIMIT}`);
+    expect((await post(streamOf("x".repeat(LIMIT + 1)))).status).toBe(413);
+  });
+
+  it("counts a chunked body even when it also declares a small Content-Length", async () => {
+    const response = await post(streamOf("x".repeat(LIMIT * 2)), { "content-length": "1", "transfer-encoding": "chunked" });
+    expect(response.status).toBe(413);
+  });
+
+  it("lets a bodiless POST through", async () => {
+    expect(await (await app.request("/", { method: "POST" })).text()).toBe("read 0");
+  });
+});
