@@ -4,6 +4,7 @@ import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
 import { keysetPage, keysetQuery } from "../../db/keyset";
+import { rowStatement, rowStatementFamily } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
 import { containsText } from "../../db/search";
 import { type ClaimedKey, IdempotencyRepository } from "../idempotency/idempotency.repository";
@@ -40,6 +41,59 @@ const productJson = sql`json_build_object(
   'createdAt', to_char(created.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   'updatedAt', to_char(created.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
 const productHeaders = sql`json_build_object('Location', '/api/v1/products/' || created.id, 'ETag', '"' || created.id || '.' || created.version || '"')`;
+
+// The statements of the success paths, built once (see db/prepared.ts); failure paths build theirs.
+const placeholder = sql.placeholder;
+const byId = eq(products.id, placeholder("id"));
+const pinnedVersion = (pinned: boolean) => (pinned ? eq(products.version, placeholder("expectedVersion")) : undefined);
+
+const selectById = rowStatement("products_select_by_id", products, (db) => db.select().from(products).where(byId));
+
+const insertProduct = rowStatement("products_insert", products, (db) =>
+  db
+    .insert(products)
+    .values({
+      id: placeholder("id"),
+      name: placeholder("name"),
+      description: placeholder("description"),
+      priceCents: placeholder("priceCents"),
+      currency: placeholder("currency"),
+      sku: placeholder("sku"),
+    })
+    .returning(),
+);
+
+/** The columns a client may change, in a fixed order: a statement's shape is the subset it sets. */
+const CHANGEABLE = ["name", "description", "priceCents", "currency", "sku"] as const;
+type ProductChanges = Partial<Pick<ProductRow, (typeof CHANGEABLE)[number]>>;
+
+const updateProduct = rowStatementFamily(
+  "products_update",
+  products,
+  ({ columns, pinned }: { columns: readonly (typeof CHANGEABLE)[number][]; pinned: boolean }) =>
+    `${columns.map((column) => CHANGEABLE.indexOf(column)).join("")}${pinned ? "_v" : ""}`,
+  (db, { columns, pinned }) =>
+    db
+      .update(products)
+      .set({
+        ...Object.fromEntries(columns.map((column) => [column, placeholder(column)])),
+        version: sql`${products.version} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(byId, pinnedVersion(pinned)))
+      .returning(),
+);
+
+const deleteProduct = rowStatementFamily(
+  "products_delete",
+  products,
+  (pinned: boolean) => (pinned ? "v" : "any"),
+  (db, pinned) =>
+    db
+      .delete(products)
+      .where(and(byId, pinnedVersion(pinned)))
+      .returning(),
+);
 
 function conflictOnSku(error: unknown): never {
   if (isUniqueViolation(error))
@@ -85,7 +139,7 @@ export class ProductRepository {
   }
 
   async getById(id: string): Promise<Product> {
-    const [row] = await this.db.select().from(products).where(eq(products.id, id));
+    const [row] = await selectById(this.db, { id });
     if (!row) throw notFound("Product");
     return toProduct(row);
   }
@@ -104,7 +158,7 @@ export class ProductRepository {
       sku: input.sku,
     };
     if (!idempotency) {
-      const rows = await this.db.insert(products).values(values).returning().catch(conflictOnSku);
+      const rows = await insertProduct(this.db, values).catch(conflictOnSku);
       return toProduct(firstRow(rows));
     }
     const rows = await new IdempotencyRepository(this.db)
@@ -139,7 +193,7 @@ export class ProductRepository {
 
   /** JSON merge patch: only present fields change; `description: null` clears it. */
   patch(id: string, input: PatchProductInput, expectedVersion: number | undefined): Promise<Product> {
-    const changes: Partial<Pick<ProductRow, "name" | "description" | "priceCents" | "currency" | "sku">> = {};
+    const changes: ProductChanges = {};
     if (input.name !== undefined) changes.name = input.name;
     if (input.description !== undefined) changes.description = input.description;
     if (input.priceCents !== undefined) changes.priceCents = input.priceCents;
@@ -150,10 +204,7 @@ export class ProductRepository {
 
   /** Deletes the product; with `expectedVersion`, only that version (else 412). */
   async remove(id: string, expectedVersion: number | undefined): Promise<void> {
-    const rows = await this.db
-      .delete(products)
-      .where(and(eq(products.id, id), expectedVersion === undefined ? undefined : eq(products.version, expectedVersion)))
-      .returning({ id: products.id });
+    const rows = await deleteProduct(expectedVersion !== undefined)(this.db, { id, expectedVersion });
     if (rows.length === 0) await this.explainMiss(id);
   }
 
@@ -161,13 +212,12 @@ export class ProductRepository {
    * One conditional UPDATE: the version check and the write are the same
    * statement, so of two writers holding one ETag exactly one matches.
    */
-  private async update(id: string, changes: Partial<ProductRow>, expectedVersion: number | undefined): Promise<Product> {
-    const rows = await this.db
-      .update(products)
-      .set({ ...changes, version: sql`${products.version} + 1`, updatedAt: sql`now()` })
-      .where(and(eq(products.id, id), expectedVersion === undefined ? undefined : eq(products.version, expectedVersion)))
-      .returning()
-      .catch(conflictOnSku);
+  private async update(id: string, changes: ProductChanges, expectedVersion: number | undefined): Promise<Product> {
+    const statement = updateProduct({
+      columns: CHANGEABLE.filter((column) => Object.hasOwn(changes, column)),
+      pinned: expectedVersion !== undefined,
+    });
+    const rows = await statement(this.db, { ...changes, id, expectedVersion }).catch(conflictOnSku);
     const [row] = rows;
     if (!row) return this.explainMiss(id);
     return toProduct(row);

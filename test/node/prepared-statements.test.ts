@@ -1,0 +1,50 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { rowStatement } from "../../src/db/prepared";
+import { products } from "../../src/modules/products/products.table";
+import { json, productInput, uniqueTag } from "../contract/target";
+import { createNodeTarget } from "./app-target";
+
+// One pooled connection, so the session whose prepared statements we read is the one every request used.
+const target = createNodeTarget({ DB_POOL_MAX: "1" });
+afterAll(() => target.database.close());
+
+interface PreparedRow {
+  name: string;
+  executions: number;
+}
+
+const preparedOnTheConnection = async () =>
+  (
+    await target.database.pool.query<PreparedRow>(
+      "select name, (generic_plans + custom_plans)::int as executions from pg_prepared_statements where name like 'products%'",
+    )
+  ).rows;
+
+describe("prepared product statements (Node)", () => {
+  it("are named, parsed once per connection and reused by every request of the same shape", async () => {
+    const before = new Map((await preparedOnTheConnection()).map((row) => [row.name, row.executions]));
+    const ran = (after: PreparedRow[], name: string) => (after.find((row) => row.name === name)?.executions ?? 0) - (before.get(name) ?? 0);
+
+    const tag = uniqueTag();
+    const created = (await (await target.fetch("/api/v1/products", json(productInput(tag)))).json()) as { id: string };
+    const path = `/api/v1/products/${created.id}`;
+    for (let i = 0; i < 3; i++) expect((await target.fetch(path)).status).toBe(200);
+    for (const priceCents of [11, 12]) expect((await target.fetch(path, json({ priceCents }, "PATCH"))).status).toBe(200);
+    const renamed = await target.fetch(path, json({ name: "Renamed", description: null }, "PATCH", { "if-match": `"${created.id}.3"` }));
+    expect(await renamed.json()).toMatchObject({ name: "Renamed", description: null, priceCents: 12, version: 4 });
+    expect((await target.fetch(path, { method: "DELETE" })).status).toBe(204);
+
+    const after = await preparedOnTheConnection();
+    expect(ran(after, "products_insert")).toBe(1);
+    expect(ran(after, "products_select_by_id")).toBe(3);
+    // PATCH {priceCents} twice: one statement; PATCH {name, description} with If-Match: another.
+    expect(ran(after, "products_update_2")).toBe(2);
+    expect(ran(after, "products_update_01_v")).toBe(1);
+    expect(ran(after, "products_delete_any")).toBe(1);
+  });
+
+  it("refuses a name Postgres would cut short (63 bytes), which could alias another statement", () => {
+    expect(() => rowStatement("x".repeat(64), products, (db) => db.select().from(products))).toThrow(/63 bytes/);
+    expect(() => rowStatement("x".repeat(63), products, (db) => db.select().from(products))).not.toThrow();
+  });
+});
