@@ -3,9 +3,10 @@
 //   /ready   200, retried while a new version propagates or a Neon compute wakes up; with
 //            SMOKE_EXPECT_COMMIT, until /ready names that commit (so the old version cannot pass)
 //   /health, /openapi.json  200
-//   GET /api/v1/products    one real API call through the database: 200 as a viewer, with a
+//   GET /api/v1/ping        one real API call through the database: 200 as a viewer, with a
 //            five-minute token signed with SMOKE_JWT_SECRET (the deployment's JWT_SECRET; role
 //            checks read no database, so no user has to exist). Without it: 401 problem.
+//            Ping, not a resource: every service has it, whatever resources it keeps.
 import { pathToFileURL } from "node:url";
 import { signAccessToken } from "../src/core/auth/jwt";
 
@@ -59,16 +60,16 @@ export async function smokeTest(baseUrl: string, options: SmokeOptions = {}): Pr
       lifetimeSeconds: 300,
     };
     const { token } = await signAccessToken(settings, { sub: crypto.randomUUID(), role: "viewer" });
-    const response = await get("/api/v1/products?limit=1", { authorization: `Bearer ${token}` });
-    const body = (await response.json().catch(() => undefined)) as { data?: unknown } | undefined;
-    if (response.status !== 200 || !Array.isArray(body?.data)) {
-      throw new Error(`GET /api/v1/products answered ${response.status} ${JSON.stringify(body)}`);
+    const response = await get("/api/v1/ping", { authorization: `Bearer ${token}` });
+    const body = (await response.json().catch(() => undefined)) as { status?: unknown } | undefined;
+    if (response.status !== 200 || body?.status !== "ok") {
+      throw new Error(`GET /api/v1/ping answered ${response.status} ${JSON.stringify(body)}`);
     }
-    log("ok GET /api/v1/products (viewer token)");
+    log("ok GET /api/v1/ping (viewer token)");
   } else {
-    const response = await get("/api/v1/products?limit=1");
-    if (response.status !== 401) throw new Error(`GET /api/v1/products without a token answered ${response.status}, not 401`);
-    log("ok GET /api/v1/products answers 401 without a token (set SMOKE_JWT_SECRET for an authenticated call)");
+    const response = await get("/api/v1/ping");
+    if (response.status !== 401) throw new Error(`GET /api/v1/ping without a token answered ${response.status}, not 401`);
+    log("ok GET /api/v1/ping answers 401 without a token (set SMOKE_JWT_SECRET for an authenticated call)");
   }
 }
 

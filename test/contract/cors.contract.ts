@@ -5,7 +5,7 @@ import type { ContractTarget } from "./target";
 export function corsContract(target: ContractTarget) {
   describe(`CORS allow-list (${target.runtime})`, () => {
     it("answers a preflight from an allowed origin, without credentials", async () => {
-      const response = await target.as("anonymous")("/api/v1/products", {
+      const response = await target.as("anonymous")("/api/v1/users", {
         method: "OPTIONS",
         headers: {
           origin: "https://app.example",
@@ -21,7 +21,7 @@ export function corsContract(target: ContractTarget) {
     });
 
     it("exposes ETag and Location to an allowed origin on real requests", async () => {
-      const response = await target.as("viewer")("/api/v1/products?limit=1", { headers: { origin: "https://app.example" } });
+      const response = await target.as("viewer")("/api/v1/users/me", { headers: { origin: "https://app.example" } });
       expect(response.status).toBe(200);
       expect(response.headers.get("access-control-allow-origin")).toBe("https://app.example");
       expect(response.headers.get("access-control-expose-headers")).toContain("ETag");
@@ -29,12 +29,12 @@ export function corsContract(target: ContractTarget) {
     });
 
     it("grants nothing to an origin outside the list", async () => {
-      const preflight = await target.as("anonymous")("/api/v1/products", {
+      const preflight = await target.as("anonymous")("/api/v1/users", {
         method: "OPTIONS",
         headers: { origin: "https://evil.example", "access-control-request-method": "DELETE" },
       });
       expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
-      const simple = await target.as("viewer")("/api/v1/products?limit=1", { headers: { origin: "https://evil.example" } });
+      const simple = await target.as("viewer")("/api/v1/users/me", { headers: { origin: "https://evil.example" } });
       expect(simple.headers.get("access-control-allow-origin")).toBeNull();
     });
   });

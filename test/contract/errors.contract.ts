@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ContractTarget, json, productInput, uniqueTag } from "./target";
+import { type ContractTarget, countUsers, json, uniqueTag, userInput } from "./target";
 
 export function errorsContract(target: ContractTarget) {
   const expectProblem = async (response: Response, status: number, code: string) => {
@@ -12,6 +12,7 @@ export function errorsContract(target: ContractTarget) {
     return body;
   };
 
+  // The users collection stands for every resource here: each service keeps it (see userInput).
   describe(`errors and every response (${target.runtime})`, () => {
     it("404 problem for an unknown route with the request path as instance", async () => {
       const body = await expectProblem(await target.fetch("/nope/here"), 404, "not_found");
@@ -19,48 +20,47 @@ export function errorsContract(target: ContractTarget) {
     });
 
     it("405 with Allow for a known path and a wrong method", async () => {
-      const response = await target.fetch("/api/v1/products", { method: "DELETE" });
+      const response = await target.fetch("/api/v1/users", { method: "DELETE" });
       await expectProblem(response, 405, "method_not_allowed");
       expect(response.headers.get("allow")?.split(", ").sort()).toEqual(["GET", "HEAD", "OPTIONS", "POST"]);
-      const item = await target.fetch("/api/v1/products/01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f", { method: "POST" });
+      const item = await target.fetch("/api/v1/users/01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f", { method: "POST" });
       await expectProblem(item, 405, "method_not_allowed");
       expect(item.headers.get("allow")).toContain("PATCH");
     });
 
     it("OPTIONS on a known path lists the methods", async () => {
-      const response = await target.fetch("/api/v1/products", { method: "OPTIONS" });
+      const response = await target.fetch("/api/v1/users", { method: "OPTIONS" });
       expect(response.status).toBe(204);
       expect(response.headers.get("allow")).toContain("POST");
     });
 
     it("400 for malformed JSON, and nothing is written", async () => {
       const tag = uniqueTag();
-      const response = await target.fetch("/api/v1/products", {
+      const response = await target.fetch("/api/v1/users", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: `{"name":"Widget ${tag}","sku":"SKU-${tag}","priceCents":1`,
+        body: JSON.stringify(userInput(tag)).slice(0, -1),
       });
       await expectProblem(response, 400, "bad_request");
-      const list = (await (await target.fetch(`/api/v1/products?q=${tag}`)).json()) as { data: unknown[] };
-      expect(list.data).toHaveLength(0);
+      expect(await countUsers(target, tag)).toBe(0);
     });
 
     it("415 for a body that is not JSON", async () => {
       const tag = uniqueTag();
       await expectProblem(
-        await target.fetch("/api/v1/products", {
+        await target.fetch("/api/v1/users", {
           method: "POST",
           headers: { "content-type": "text/plain" },
-          body: JSON.stringify(productInput(tag)),
+          body: JSON.stringify(userInput(tag)),
         }),
         415,
         "unsupported_media_type",
       );
       await expectProblem(
-        await target.fetch("/api/v1/products", {
+        await target.fetch("/api/v1/users", {
           method: "POST",
           headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: "name=x",
+          body: "email=x",
         }),
         415,
         "unsupported_media_type",
@@ -68,27 +68,26 @@ export function errorsContract(target: ContractTarget) {
     });
 
     it("422 for a POST without a body or Content-Type", async () => {
-      const response = await target.fetch("/api/v1/products", { method: "POST" });
+      const response = await target.fetch("/api/v1/users", { method: "POST" });
       expect([415, 422]).toContain(response.status);
       expect(response.headers.get("content-type")).toBe("application/problem+json");
     });
 
     it("413 for a body over the documented limit (64 KiB), before parsing", async () => {
       const tag = uniqueTag();
-      const big = JSON.stringify(productInput(tag, { description: "x".repeat(70_000) }));
+      const big = JSON.stringify(userInput(tag, { note: "x".repeat(70_000) }));
       await expectProblem(
-        await target.fetch("/api/v1/products", { method: "POST", headers: { "content-type": "application/json" }, body: big }),
+        await target.fetch("/api/v1/users", { method: "POST", headers: { "content-type": "application/json" }, body: big }),
         413,
         "payload_too_large",
       );
-      const list = (await (await target.fetch(`/api/v1/products?q=${tag}`)).json()) as { data: unknown[] };
-      expect(list.data).toHaveLength(0);
+      expect(await countUsers(target, tag)).toBe(0);
     });
 
     it("keeps a sane X-Request-Id and replaces an insane one", async () => {
       const kept = await target.fetch("/health", { headers: { "x-request-id": "abc-123.def:ghi_4" } });
       expect(kept.headers.get("x-request-id")).toBe("abc-123.def:ghi_4");
-      const problem = await target.fetch("/api/v1/products/not-a-uuid", { headers: { "x-request-id": "trace-42" } });
+      const problem = await target.fetch("/api/v1/users/not-a-uuid", { headers: { "x-request-id": "trace-42" } });
       expect(((await problem.json()) as { requestId: string }).requestId).toBe("trace-42");
       for (const insane of ["has space", "x".repeat(129), "semi;colon"]) {
         const replaced = await target.fetch("/health", { headers: { "x-request-id": insane } });
@@ -110,33 +109,33 @@ export function errorsContract(target: ContractTarget) {
     });
 
     it("answers CORS only for allowed origins (none by default)", async () => {
-      const response = await target.fetch("/api/v1/products", { headers: { origin: "https://evil.example" } });
+      const response = await target.fetch("/api/v1/users", { headers: { origin: "https://evil.example" } });
       expect(response.headers.get("access-control-allow-origin")).toBeNull();
     });
 
     it("never answers 500 to odd but well-formed input", async () => {
       const odd = [
-        json({ name: "\ud800", priceCents: 1, sku: `S-${uniqueTag()}` }),
-        json({ name: "x".repeat(200), priceCents: 0, sku: `S-${uniqueTag()}`, description: "é".repeat(5000), currency: "ZZZ" }),
-        json({ name: { nested: { deep: [1, [2, [3]]] } }, priceCents: 1, sku: "S" }),
+        json(userInput(uniqueTag(), { password: "\ud800".repeat(12) })),
+        json(userInput(`${"x".repeat(300)}${uniqueTag()}`, { password: "é".repeat(256), role: "ZZZ" })),
+        json({ email: { nested: { deep: [1, [2, [3]]] } }, password: 1, role: "viewer" }),
         json(null),
         json("string"),
         { method: "POST", headers: { "content-type": "application/json; charset=utf-8" }, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) },
         { method: "POST", headers: { "content-type": "application/json" }, body: "" },
       ];
       for (const init of odd) {
-        const response = await target.fetch("/api/v1/products", init);
+        const response = await target.fetch("/api/v1/users", init);
         expect(response.status, await response.clone().text()).toBeLessThan(500);
       }
-      const queries = ["q=%00", "q=%25%5F%5C", `cursor=${"A".repeat(1025)}`, "limit=1e2", "minPrice=1&minPrice=2"];
+      const queries = ["q=%00", "q=%25%5F%5C", `cursor=${"A".repeat(1025)}`, "limit=1e2", "role=viewer&role=admin", "sort=email&sort=x"];
       for (const query of queries) {
-        const response = await target.fetch(`/api/v1/products?${query}`);
+        const response = await target.fetch(`/api/v1/users?${query}`);
         expect(response.status, query).toBeLessThan(500);
       }
     });
 
     it("HEAD on a collection answers like GET without a body", async () => {
-      const response = await target.fetch("/api/v1/products?limit=1", { method: "HEAD" });
+      const response = await target.fetch("/api/v1/users?limit=1", { method: "HEAD" });
       expect(response.status).toBe(200);
       expect(await response.text()).toBe("");
     });

@@ -27,19 +27,20 @@ export function operationsContract(target: ContractTarget) {
       expect((await target.as("anonymous")("/api/v1/ping")).status).toBe(401);
     });
 
-    it("/openapi.json is an OpenAPI 3.1 document with every product operation", async () => {
+    it("/openapi.json is an OpenAPI 3.1 document with the operations every service has, each named once", async () => {
       const response = await target.fetch("/openapi.json");
       expect(response.status).toBe(200);
       const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { operationId: string }>> };
       expect(document.openapi).toBe("3.1.0");
       const operations = Object.values(document.paths).flatMap((item) => Object.values(item).map((operation) => operation.operationId));
-      expect(operations.sort()).toEqual(
-        [
-          ...["createProduct", "deleteProduct", "getProduct", "listProducts", "patchProduct", "replaceProduct"],
+      // Each resource's contract checks its own operations: this list holds with or without them.
+      expect(operations).toEqual(
+        expect.arrayContaining([
           ...["createUser", "deleteUser", "getCurrentUser", "getUser", "listUsers", "patchUser"],
           ...["health", "issueToken", "ping", "ready"],
-        ].sort(),
+        ]),
       );
+      expect(new Set(operations).size).toBe(operations.length);
     });
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lockProduct, type SqlSession } from "../harness/row-lock";
-import { type ContractTarget, json, productInput, uniqueTag } from "./target";
+import { lockRow, type SqlSession } from "../harness/row-lock";
+import { type ContractTarget, json, uniqueTag, userInput } from "./target";
 
 /** Stops and starts the Postgres the target talks to (same port, same data). */
 export interface DatabaseSwitch {
@@ -62,16 +62,17 @@ export function outageContract(target: ContractTarget, database: DatabaseSwitch,
         });
 
       expect((await fetch("/ready")).status).toBe(200);
-      const created = await fetch("/api/v1/products", json(productInput(uniqueTag())));
+      // A user (every service has them) as the row to read and write: a viewer, made an editor in flight.
+      const created = await fetch("/api/v1/users", json(userInput(uniqueTag())));
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as { id: string };
       expect((await login()).status).toBe(200);
       // Several connections in the pool (on Node) for the shutdown to kill.
-      await Promise.all([1, 2, 3].map(() => fetch("/api/v1/products?limit=1")));
+      await Promise.all([1, 2, 3].map(() => fetch("/api/v1/users?limit=1")));
 
       // One request in flight as Postgres goes down: its UPDATE waits on a row lock another session holds.
-      const lock = await lockProduct(await database.openSession(), id);
-      const inFlight = timed(() => fetch(`/api/v1/products/${id}`, json({ priceCents: 1 }, "PATCH")));
+      const lock = await lockRow(await database.openSession(), "users", id);
+      const inFlight = timed(() => fetch(`/api/v1/users/${id}`, json({ role: "editor" }, "PATCH")));
       await lock.untilWaiting();
       await database.stop();
       const cut = await inFlight;
@@ -94,11 +95,11 @@ export function outageContract(target: ContractTarget, database: DatabaseSwitch,
       // Twice: the first round meets connections the shutdown killed, the second only fresh connection attempts.
       for (const round of [1, 2]) {
         const answers = await Promise.all([
-          timed(() => fetch(`/api/v1/products/${id}`)),
-          timed(() => fetch("/api/v1/products?limit=5")),
-          timed(() => fetch("/api/v1/products", json(productInput(uniqueTag())))),
-          timed(() => fetch(`/api/v1/products/${id}`, json({ priceCents: 1 }, "PATCH"))),
-          timed(() => fetch(`/api/v1/products/${id}`, { method: "DELETE" })),
+          timed(() => fetch(`/api/v1/users/${id}`)),
+          timed(() => fetch("/api/v1/users?limit=5")),
+          timed(() => fetch("/api/v1/users", json(userInput(uniqueTag())))),
+          timed(() => fetch(`/api/v1/users/${id}`, json({ role: "admin" }, "PATCH"))),
+          timed(() => fetch(`/api/v1/users/${id}`, { method: "DELETE" })),
           timed(login),
         ]);
         for (const answer of answers) {
@@ -114,11 +115,13 @@ export function outageContract(target: ContractTarget, database: DatabaseSwitch,
       await database.start();
       await report(`Postgres restart took ${(performance.now() - restarted).toFixed(0)} ms`);
       await report(`/ready back to 200 ${(await until(200, () => fetch("/ready"))).toFixed(0)} ms after Postgres accepted connections`);
-      await until(200, () => fetch(`/api/v1/products/${id}`));
-      const patched = await fetch(`/api/v1/products/${id}`, json({ priceCents: 2 }, "PATCH"));
-      expect(patched.status).toBe(200);
+      await until(200, () => fetch(`/api/v1/users/${id}`));
       // The PATCH and DELETE tried during the outage changed nothing; an acknowledged in-flight PATCH was kept.
-      expect(await patched.json()).toMatchObject({ priceCents: 2, version: acknowledged ? 3 : 2 });
+      const after = await fetch(`/api/v1/users/${id}`);
+      expect(after.status).toBe(200);
+      expect(await after.json()).toMatchObject({ role: acknowledged ? "editor" : "viewer" });
+      const patched = await fetch(`/api/v1/users/${id}`, json({ role: "viewer" }, "PATCH"));
+      expect(patched.status).toBe(200);
       expect((await login()).status).toBe(200);
     });
   });

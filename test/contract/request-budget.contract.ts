@@ -1,22 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { lockProduct, type SqlSession } from "../harness/row-lock";
-import { type ContractTarget, json, productInput, uniqueTag } from "./target";
+import { lockRow, type SqlSession } from "../harness/row-lock";
+import { type ContractTarget, json, uniqueTag, userInput } from "./target";
 
 /**
- * `target` runs with REQUEST_TIMEOUT_MS = `budgetMs`. A PATCH stuck behind a
- * row lock must answer 503 near the budget, and its UPDATE must stop waiting
- * (cancelled) while the lock is still held, changing nothing.
+ * `target` runs with REQUEST_TIMEOUT_MS = `budgetMs`. A PATCH (of a user: every service
+ * has them) stuck behind a row lock must answer 503 near the budget, and its UPDATE
+ * must stop waiting (cancelled) while the lock is still held, changing nothing.
  */
 export function requestBudgetContract(target: ContractTarget, budgetMs: number, openSession: () => Promise<SqlSession>) {
   describe(`request time budget (${target.runtime})`, () => {
     it("answers 503 when a request outlives its budget and cancels its database work", async ({ annotate }) => {
-      const created = await target.fetch("/api/v1/products", json(productInput(uniqueTag(), { priceCents: 100 })));
+      const created = await target.fetch("/api/v1/users", json(userInput(uniqueTag())));
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as { id: string };
-      const lock = await lockProduct(await openSession(), id);
+      const lock = await lockRow(await openSession(), "users", id);
       try {
         const started = performance.now();
-        const pending = target.fetch(`/api/v1/products/${id}`, json({ priceCents: 200 }, "PATCH"));
+        const pending = target.fetch(`/api/v1/users/${id}`, json({ role: "editor" }, "PATCH"));
         await lock.untilWaiting();
         const response = await pending;
         const elapsed = performance.now() - started;
@@ -37,12 +37,12 @@ export function requestBudgetContract(target: ContractTarget, budgetMs: number, 
         await lock.release();
       }
 
-      const after = await target.fetch(`/api/v1/products/${id}`);
-      expect(await after.json()).toMatchObject({ priceCents: 100, version: 1 });
+      const after = await target.fetch(`/api/v1/users/${id}`);
+      expect(await after.json()).toMatchObject({ role: "viewer" });
       // The connection the cancelled statement used serves the next request normally.
-      const patched = await target.fetch(`/api/v1/products/${id}`, json({ priceCents: 300 }, "PATCH"));
+      const patched = await target.fetch(`/api/v1/users/${id}`, json({ role: "editor" }, "PATCH"));
       expect(patched.status).toBe(200);
-      expect(await patched.json()).toMatchObject({ priceCents: 300, version: 2 });
+      expect(await patched.json()).toMatchObject({ role: "editor" });
     });
   });
 }

@@ -61,6 +61,22 @@ export function authorised(send: (request: Request) => Promise<Response>) {
 /** A short random tag: every test makes its own data and filters on it. */
 export const uniqueTag = () => `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 
+/**
+ * A user to create with `POST /api/v1/users` (admin). Users are the resource every service keeps
+ * (`generate service --without-products` leaves them), so the suites of shared machinery (errors,
+ * idempotency, budgets, outages, logs, metrics) use them and survive the example's removal.
+ */
+export function userInput(tag: string, overrides: Record<string, unknown> = {}) {
+  return { email: `${tag}@test.example`, password: "a long enough password", role: "viewer", ...overrides };
+}
+
+/** How many users the admin can find whose e-mail contains `tag`. */
+export async function countUsers(target: ContractTarget, tag: string): Promise<number> {
+  const response = await target.fetch(`/api/v1/users?q=${encodeURIComponent(tag)}&limit=100`);
+  if (response.status !== 200) throw new Error(`listing users answered ${response.status}`);
+  return ((await response.json()) as { data: unknown[] }).data.length;
+}
+
 export function productInput(tag: string, overrides: Record<string, unknown> = {}) {
   return { name: `Widget ${tag}`, priceCents: 1000, sku: `SKU-${tag}`, ...overrides };
 }

@@ -28,10 +28,10 @@ async function poll(check: () => Promise<boolean>, limitMs: number, what: string
   return performance.now() - started;
 }
 
-/** Locks one product row (`SELECT … FOR UPDATE` in an open transaction) from `session`, as a slow writer would. */
-export async function lockProduct(session: SqlSession, id: string): Promise<RowLock> {
+/** Locks one row of `table` (`SELECT … FOR UPDATE` in an open transaction) from `session`, as a slow writer would. */
+export async function lockRow(session: SqlSession, table: string, id: string): Promise<RowLock> {
   await session.query("begin");
-  await session.query("select id from products where id = $1 for update", [id]);
+  await session.query(`select id from ${table} where id = $1 for update`, [id]);
   const waiting = async () => {
     // pg_stat_activity is read once per transaction, and this session stays in one: refresh it.
     await session.query("select pg_stat_clear_snapshot()");

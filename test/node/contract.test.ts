@@ -5,14 +5,18 @@ import { errorsContract } from "../contract/errors.contract";
 import { idempotencyContract } from "../contract/idempotency.contract";
 import { operationsContract } from "../contract/operations.contract";
 import { productsContract } from "../contract/products.contract";
+import { productsHttpContract } from "../contract/products-http.contract";
+import { usersListContract } from "../contract/users-list.contract";
 import { createNodeTarget } from "./app-target";
 
 const target = createNodeTarget();
 afterAll(() => target.database.close());
 
 productsContract(target);
+productsHttpContract(target);
 errorsContract(target);
 operationsContract(target);
 authContract(target);
 idempotencyContract(target);
 concurrencyContract(target);
+usersListContract(target);

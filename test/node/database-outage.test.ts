@@ -58,7 +58,7 @@ describe("database that accepts connections but never answers", async () => {
     expect(await ready.json()).toMatchObject({ checks: { database: "timeout" } });
 
     started = performance.now();
-    const api = await stuck.fetch("/api/v1/products");
+    const api = await stuck.fetch("/api/v1/users");
     expect(performance.now() - started).toBeLessThan(limits.requestTimeoutMs + 500);
     expect(api.status).toBe(503);
     expect(api.headers.get("retry-after")).not.toBeNull();

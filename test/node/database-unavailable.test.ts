@@ -2,7 +2,7 @@ import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
-import { json, productInput, tokenFor, uniqueTag } from "../contract/target";
+import { json, tokenFor, uniqueTag, userInput } from "../contract/target";
 import { createNodeTarget } from "./app-target";
 
 async function closedPort(): Promise<number> {
@@ -27,7 +27,7 @@ describe("database unreachable", async () => {
   });
 
   it("API routes answer 503 service_unavailable, not 500", async () => {
-    const response = await target.fetch("/api/v1/products", json(productInput(uniqueTag())));
+    const response = await target.fetch("/api/v1/users", json(userInput(uniqueTag())));
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).not.toBeNull();
     expect(await response.json()).toMatchObject({ code: "service_unavailable" });
@@ -44,7 +44,7 @@ describe("no database configured", () => {
     expect(body.checks.database).toBe("not_configured");
     expect(body.detail).toMatch(/npm run dev/);
     expect(body.detail).toMatch(/DATABASE_URL/);
-    const api = await app.request("/api/v1/products", { headers: { authorization: `Bearer ${await tokenFor("viewer")}` } });
+    const api = await app.request("/api/v1/ping", { headers: { authorization: `Bearer ${await tokenFor("viewer")}` } });
     expect(api.status).toBe(503);
   });
 });

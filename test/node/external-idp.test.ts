@@ -51,7 +51,7 @@ describe("external identity provider (JWT_JWKS_URL)", () => {
     const me = await call(token);
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ id: "auth0|12345", email: "ext@idp.test", role: "editor" });
-    expect((await call(token, "/api/v1/products?limit=1")).status).toBe(200);
+    expect((await call(token, "/api/v1/ping")).status).toBe(200);
     expect((await call(token, "/api/v1/users")).status).toBe(403);
     expect(jwksRequests).toBe(1);
   });

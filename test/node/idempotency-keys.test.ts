@@ -2,18 +2,19 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { IdempotencyRepository } from "../../src/modules/idempotency/idempotency.repository";
 import { idempotencyKeys } from "../../src/modules/idempotency/idempotency.table";
-import { ProductRepository } from "../../src/modules/products/products.repository";
-import { products as productsTable } from "../../src/modules/products/products.table";
-import { json, productInput, uniqueTag } from "../contract/target";
+import { toUser, UserRepository } from "../../src/modules/users/users.repository";
+import { users as usersTable } from "../../src/modules/users/users.table";
+import { json, uniqueTag, userInput } from "../contract/target";
 import { createNodeTarget } from "./app-target";
 
 const target = createNodeTarget();
 afterAll(() => target.database.close());
 const db = () => target.database.db;
+// Through user creation, the idempotent create every service keeps.
 
 async function firstClaim(tag: string) {
   const key = `k-${tag}`;
-  const response = await target.as("editor")("/api/v1/products", json(productInput(tag), "POST", { "idempotency-key": key }));
+  const response = await target.fetch("/api/v1/users", json(userInput(tag), "POST", { "idempotency-key": key }));
   expect(response.status).toBe(201);
   const [row] = await db().select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
   if (!row) throw new Error("no key row");
@@ -35,9 +36,9 @@ describe("idempotency keys in the database", () => {
     const tag = uniqueTag();
     const row = await firstClaim(`${tag}-seed`);
     const key = `running-${tag}`;
-    const body = JSON.stringify(productInput(tag));
+    const body = JSON.stringify(userInput(tag));
     const send = () =>
-      target.as("editor")("/api/v1/products", {
+      target.fetch("/api/v1/users", {
         method: "POST",
         headers: { "content-type": "application/json", "idempotency-key": key },
         body,
@@ -47,7 +48,7 @@ describe("idempotency keys in the database", () => {
       Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), (b) =>
         b.toString(16).padStart(2, "0"),
       ).join("");
-    const requestHash = await hashOf(`POST /api/v1/products\n${body}`);
+    const requestHash = await hashOf(`POST /api/v1/users\n${body}`);
     await db()
       .insert(idempotencyKeys)
       .values({ userId: row.userId, key, requestHash, state: "running", expiresAt: sql`now() + interval '1 day'` });
@@ -90,8 +91,9 @@ describe("idempotency keys in the database", () => {
     if (!takeover.claimed) throw new Error("not taken over");
     expect(takeover.token).not.toBe(first.token);
 
-    const products = new ProductRepository(db());
-    await expect(products.create(productInput(`${tag}-late`), stale)).rejects.toMatchObject({ code: "conflict" });
+    const users = new UserRepository(db());
+    const user = (email: string) => ({ email, role: "viewer" as const, passwordHash: "pbkdf2-sha256$1$c2FsdA$aGFzaA" });
+    await expect(users.create(user(`${tag}-late@test.example`), stale)).rejects.toMatchObject({ code: "conflict" });
     await keys.release(stale);
     await keys.complete(stale, 409, { late: true });
     const [row] = await db()
@@ -102,12 +104,12 @@ describe("idempotency keys in the database", () => {
     expect(
       await db()
         .select()
-        .from(productsTable)
-        .where(eq(productsTable.sku, `SKU-${tag}-late`)),
+        .from(usersTable)
+        .where(eq(usersTable.email, `${tag}-late@test.example`)),
     ).toEqual([]);
 
     // The retry's own create goes through and stores its answer.
-    const created = await products.create(productInput(tag), { ...scope, token: takeover.token });
+    const created = toUser(await users.create(user(`${tag}@test.example`), { ...scope, token: takeover.token }));
     const [done] = await db()
       .select()
       .from(idempotencyKeys)

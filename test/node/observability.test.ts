@@ -4,7 +4,7 @@ import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/core/logger";
 import { startServer } from "../../src/node-server";
 import { serverTimingContract } from "../contract/server-timing.contract";
-import { productInput, tokenFor, uniqueTag } from "../contract/target";
+import { tokenFor, uniqueTag, userInput } from "../contract/target";
 import { createNodeTarget } from "./app-target";
 
 const target = createNodeTarget();
@@ -21,7 +21,7 @@ async function serve(settings: Start = {}) {
     { sink: (line) => lines.push(line) },
   );
   const base = `http://127.0.0.1:${server.port}`;
-  const request = async (path: string, init: RequestInit & { role?: "viewer" | "editor" } = {}) => {
+  const request = async (path: string, init: RequestInit & { role?: "viewer" | "admin" } = {}) => {
     const headers = new Headers(init.headers);
     if (init.role) headers.set("authorization", `Bearer ${await tokenFor(init.role)}`);
     return fetch(`${base}${path}`, { ...init, headers });
@@ -29,12 +29,13 @@ async function serve(settings: Start = {}) {
   return { server, lines, request };
 }
 
-async function createProduct(request: Awaited<ReturnType<typeof serve>>["request"]): Promise<string> {
-  const response = await request("/api/v1/products", {
-    role: "editor",
+/** A user: the resource every service keeps (see userInput). */
+async function createUser(request: Awaited<ReturnType<typeof serve>>["request"]): Promise<string> {
+  const response = await request("/api/v1/users", {
+    role: "admin",
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(productInput(uniqueTag())),
+    body: JSON.stringify(userInput(uniqueTag())),
   });
   expect(response.status).toBe(201);
   return ((await response.json()) as { id: string }).id;
@@ -50,8 +51,8 @@ describe("request log line (Node entry)", () => {
   it("carries route template, status, timings, user id and the socket peer's address", async () => {
     const { server, lines, request } = await serve();
     try {
-      const id = await createProduct(request);
-      expect((await request(`/api/v1/products/${id}`, { role: "viewer", headers: { "x-request-id": "obs-log-1" } })).status).toBe(200);
+      const id = await createUser(request);
+      expect((await request(`/api/v1/users/${id}`, { role: "admin", headers: { "x-request-id": "obs-log-1" } })).status).toBe(200);
       expect((await request("/health", { headers: { "x-request-id": "obs-log-2" } })).status).toBe(200);
     } finally {
       await server.shutdown("test");
@@ -62,9 +63,9 @@ describe("request log line (Node entry)", () => {
       level: "info",
       message: "request",
       method: "GET",
-      route: "/api/v1/products/:id",
+      route: "/api/v1/users/:id",
       status: 200,
-      userId: inject("testUsers").viewer.id,
+      userId: inject("testUsers").admin.id,
       clientIp: expect.stringMatching(/127\.0\.0\.1$/),
     });
     expect(Date.parse(read.time)).not.toBeNaN();
@@ -82,7 +83,7 @@ describe("request log line (Node entry)", () => {
         throw new Error("lease exploded");
       },
     });
-    const response = await app.request("/api/v1/products", { headers: { authorization: `Bearer ${await tokenFor("viewer")}` } });
+    const response = await app.request("/api/v1/ping", { headers: { authorization: `Bearer ${await tokenFor("viewer")}` } });
     expect(response.status).toBe(500);
     expect(await response.text()).not.toContain("lease exploded");
     expect(response.headers.get("server-timing")).toMatch(/^db;dur=0, total;dur=/);
@@ -110,10 +111,10 @@ describe("GET /metrics (Node entry)", () => {
   it("counts requests and their latency by method, route template and status, with pool and process metrics", async () => {
     const { server, request } = await serve();
     try {
-      const id = await createProduct(request);
-      const series = 'method="GET",route="/api/v1/products/:id",status="200"';
+      const id = await createUser(request);
+      const series = 'method="GET",route="/api/v1/users/:id",status="200"';
       const before = await (await request("/metrics")).text();
-      for (let i = 0; i < 3; i++) expect((await request(`/api/v1/products/${id}`, { role: "viewer" })).status).toBe(200);
+      for (let i = 0; i < 3; i++) expect((await request(`/api/v1/users/${id}`, { role: "admin" })).status).toBe(200);
       const response = await request("/metrics");
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);

@@ -2,7 +2,7 @@ import http from "node:http";
 import { describe, expect, inject, it } from "vitest";
 import { ConfigError } from "../../src/config";
 import { startServer } from "../../src/node-server";
-import { productInput, tokenFor, uniqueTag } from "../contract/target";
+import { tokenFor, uniqueTag, userInput } from "../contract/target";
 
 /** Sends a POST whose body arrives in two parts, so the request is in flight between them. */
 function slowPost(port: number, body: string, token: string) {
@@ -13,7 +13,7 @@ function slowPost(port: number, body: string, token: string) {
         port,
         host: "127.0.0.1",
         method: "POST",
-        path: "/api/v1/products",
+        path: "/api/v1/users",
         headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), authorization: `Bearer ${token}` },
       },
       (res) => {
@@ -41,7 +41,7 @@ describe("Node server entry", () => {
     const token = await tokenFor("viewer");
     let issued = "";
     try {
-      const response = await fetch(`http://127.0.0.1:${server.port}/api/v1/products?limit=1`, {
+      const response = await fetch(`http://127.0.0.1:${server.port}/api/v1/ping`, {
         headers: { authorization: `Bearer ${token}`, cookie: "sid=cookie-secret", "x-request-id": "log-test-1" },
       });
       expect(response.status).toBe(200);
@@ -58,7 +58,7 @@ describe("Node server entry", () => {
     }
     const requestLines = lines.map((line) => JSON.parse(line)).filter((record) => record.message === "request");
     const line = requestLines.find((record) => record.requestId === "log-test-1");
-    expect(line).toMatchObject({ level: "info", method: "GET", route: "/api/v1/products", status: 200 });
+    expect(line).toMatchObject({ level: "info", method: "GET", route: "/api/v1/ping", status: 200 });
     expect(typeof line.durationMs).toBe("number");
     const all = lines.join("\n");
     expect(all).not.toContain(token);
@@ -71,7 +71,7 @@ describe("Node server entry", () => {
 
   it("on shutdown stops accepting, lets the in-flight request finish, then closes", async () => {
     const server = await startServer({ DATABASE_URL: inject("databaseUrl"), PORT: "0", LOG_LEVEL: "silent" });
-    const inFlight = slowPost(server.port, JSON.stringify(productInput(uniqueTag())), await tokenFor("editor"));
+    const inFlight = slowPost(server.port, JSON.stringify(userInput(uniqueTag())), await tokenFor("admin"));
     await new Promise((resolve) => setTimeout(resolve, 100));
     let stopped = false;
     const stopping = server.shutdown("SIGTERM").then(() => {

@@ -22,6 +22,8 @@ import { createHttpTarget } from "../contract/http-target";
 import { idempotencyContract } from "../contract/idempotency.contract";
 import { operationsContract } from "../contract/operations.contract";
 import { productsContract } from "../contract/products.contract";
+import { productsHttpContract } from "../contract/products-http.contract";
+import { usersListContract } from "../contract/users-list.contract";
 import { dockerRuntime } from "./dockerfile";
 
 const run = promisify(execFile);
@@ -182,7 +184,7 @@ describe("the Docker artefact (dist/ + production-only node_modules), run as the
       timeoutMs: 5_000,
       log: (line) => lines.push(line),
     });
-    expect(lines).toContain("ok GET /api/v1/products (viewer token)");
+    expect(lines).toContain("ok GET /api/v1/ping (viewer token)");
   });
 
   it("migrates an empty database with dist/migrate.js and creates the first admin with dist/seed.js", async () => {
@@ -226,10 +228,12 @@ describe("the Docker artefact (dist/ + production-only node_modules), run as the
 });
 
 productsContract(target);
+productsHttpContract(target);
 errorsContract(target);
 operationsContract(target);
 authContract(target);
 idempotencyContract(target);
+usersListContract(target);
 
 describe("the Docker artefact's shutdown", () => {
   it("exits 0 on SIGTERM (the container's stop signal)", async () => {

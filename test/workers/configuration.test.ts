@@ -4,7 +4,7 @@ import { createWorkerTarget } from "./worker-target";
 describe("Worker configuration", () => {
   it("answers 503 problem naming the bad variable instead of half-working", async () => {
     const target = createWorkerTarget({ LOG_LEVEL: "loud" });
-    const response = await target.fetch("/api/v1/products");
+    const response = await target.fetch("/api/v1/users");
     expect(response.status).toBe(503);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     const body = (await response.json()) as { code: string; detail: string; requestId: string };
@@ -23,7 +23,7 @@ describe("Worker configuration", () => {
 
   it("with an unreachable database, API routes answer 503 (not 500)", async () => {
     const target = createWorkerTarget({ DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:1/none", READY_TIMEOUT_MS: "1000" });
-    const response = await target.fetch("/api/v1/products");
+    const response = await target.fetch("/api/v1/users");
     expect(response.status).toBe(503);
     expect(((await response.json()) as { code: string }).code).toBe("service_unavailable");
     expect((await target.fetch("/ready")).status).toBe(503);

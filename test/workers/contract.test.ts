@@ -4,13 +4,17 @@ import { errorsContract } from "../contract/errors.contract";
 import { idempotencyContract } from "../contract/idempotency.contract";
 import { operationsContract } from "../contract/operations.contract";
 import { productsContract } from "../contract/products.contract";
+import { productsHttpContract } from "../contract/products-http.contract";
+import { usersListContract } from "../contract/users-list.contract";
 import { createWorkerTarget } from "./worker-target";
 
 const target = createWorkerTarget();
 
 productsContract(target);
+productsHttpContract(target);
 errorsContract(target);
 operationsContract(target);
 authContract(target);
 idempotencyContract(target);
 concurrencyContract(target);
+usersListContract(target);

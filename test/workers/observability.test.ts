@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { serverTimingContract } from "../contract/server-timing.contract";
-import { json, productInput, uniqueTag } from "../contract/target";
+import { json, uniqueTag, userInput } from "../contract/target";
 import { createWorkerTarget } from "./worker-target";
 
 serverTimingContract(createWorkerTarget());
@@ -9,17 +9,17 @@ describe("Workers request metrics (Analytics Engine)", () => {
   it("writes one data point per request with the route template, status and timings", async () => {
     const points: AnalyticsEngineDataPoint[] = [];
     const target = createWorkerTarget({ METRICS: { writeDataPoint: (point) => point && points.push(point) } });
-    const created = await target.fetch("/api/v1/products", json(productInput(uniqueTag())));
+    const created = await target.fetch("/api/v1/users", json(userInput(uniqueTag())));
     const { id } = (await created.json()) as { id: string };
     points.length = 0;
 
-    const response = await target.as("viewer")(`/api/v1/products/${id}`);
+    const response = await target.fetch(`/api/v1/users/${id}`);
     expect(response.status).toBe(200);
     expect(points).toHaveLength(1);
     const [point] = points;
     expect(point).toMatchObject({
-      indexes: ["/api/v1/products/:id"],
-      blobs: ["GET", "/api/v1/products/:id", "2xx", "200"],
+      indexes: ["/api/v1/users/:id"],
+      blobs: ["GET", "/api/v1/users/:id", "2xx", "200"],
     });
     const [durationMs = -1, dbTimeMs = -1] = point?.doubles ?? [];
     expect(dbTimeMs).toBeGreaterThan(0);
