@@ -133,8 +133,9 @@ function main(argv: string[]): void {
     listPlan(plan.changes, plan.deletions, extra);
     if (args.withoutProducts)
       console.log(
-        "\nRemoved with products: the tests that used them as their example endpoint (errors, idempotency, auth roles, outages, budgets, OpenAPI)." +
-          "\nThe remaining tests pass, but line coverage falls under the 95 % gate until you add a resource (npm run generate -- resource …) and point those tests at it.",
+        "\nRemoved with products: their contract, concurrency, fuzz, fault and round-trip tests, the dev demo-data test and npm run load." +
+          "\nThe shared suites (errors, auth, idempotency, outages, budgets, logs, metrics) run on users and keep npm test green." +
+          "\nAdd your first resource with npm run generate -- resource …",
       );
     return;
   }

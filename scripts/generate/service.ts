@@ -11,10 +11,17 @@ export interface ServicePlan {
 
 const OLD = { kebab: "product-service", snake: "product_service", title: "Product Service" };
 
-/** Tests that exercise the products module: they go with it. Unit tests only mention paths as text and stay. */
+/**
+ * Tests that exercise the products module: they go with it. The suites of shared machinery run on
+ * users (which stay) and on `/api/v1/ping`; unit tests only mention paths as text and stay.
+ */
 const USES_PRODUCTS =
   /\/api\/v1\/products|productInput|productsContract|modules\/products|demo-products|listProducts|createProduct|ProductSchema|products\.table/;
-const KEEP_TESTS = new Set(["test/contract/target.ts", "test/node/contract.test.ts", "test/workers/contract.test.ts"]);
+/** Files that call the contract suites: they keep the others and lose the removed ones' imports and calls. */
+const RUNNERS = ["test/node/contract.test.ts", "test/workers/contract.test.ts", "test/tooling/parity.test.ts"];
+const KEEP_TESTS = new Set(["test/contract/target.ts", ...RUNNERS]);
+/** `npm run load` drives and verifies a products workload: without products it has nothing to do. */
+const LOAD_FILES = ["scripts/load.ts", "scripts/lib/load-workload.ts", "test/tooling/load.test.ts"];
 
 function filesBelow(root: string, dir: string): string[] {
   const full = path.join(root, dir);
@@ -77,6 +84,9 @@ export function planService({ root, name, withoutProducts }: { root: string; nam
       return `${JSON.stringify(journal, null, 2)}\n`;
     });
     removeTests(root, deletions, edit);
+    edit("test/contract/target.ts", (text) => text.replace(/\nexport function productInput\([\s\S]*?\n\}\n/, ""));
+    for (const file of LOAD_FILES) if (existsSync(path.join(root, file))) deletions.push(file);
+    edit("package.json", (text) => text.replace(/^ *"load": "tsx scripts\/load\.ts",\n/m, ""));
     edit("src/db/schema.ts", (text) => text.replace(/^export \* from "\.\.\/modules\/products\/products\.table";\n/m, ""));
     edit("src/app.ts", (text) => {
       let result = text.replace(/^import \{ productsRouter \} from "\.\/modules\/products";\n/m, "");
@@ -106,13 +116,15 @@ export async function seedDemoProducts(_url: string): Promise<number> {
 }
 
 /**
- * Tests of the products module go with it, and so does every test importing a removed helper;
- * the contract runners lose the removed contracts' imports and calls instead.
+ * Tests of the products module go with it, and so does every test importing a removed helper,
+ * and every harness helper only those tests used; the runners lose the removed contracts'
+ * imports and calls instead.
  */
 function removeTests(root: string, deletions: string[], edit: (file: string, transform: (text: string) => string) => void): void {
   const testFiles = ["test/contract", "test/node", "test/workers", "test/tooling"]
     .flatMap((dir) => filesBelow(root, dir))
     .filter((file) => file.endsWith(".ts"));
+  const harness = filesBelow(root, "test/harness").filter((file) => file.endsWith(".ts"));
   const text = (file: string) => readFileSync(path.join(root, file), "utf8");
   const gone = new Set(testFiles.filter((file) => !KEEP_TESTS.has(file) && USES_PRODUCTS.test(text(file))));
   const importsOf = (file: string) =>
@@ -125,8 +137,13 @@ function removeTests(root: string, deletions: string[], edit: (file: string, tra
       changed = true;
     }
   }
+  const kept = [...testFiles, ...harness].filter((file) => !gone.has(file));
+  for (const helper of harness) {
+    const usedByGone = [...gone].some((file) => importsOf(file).includes(helper));
+    if (usedByGone && !kept.some((file) => file !== helper && importsOf(file).includes(helper))) gone.add(helper);
+  }
   deletions.push(...gone);
-  for (const runner of ["test/node/contract.test.ts", "test/workers/contract.test.ts"]) {
+  for (const runner of RUNNERS) {
     edit(runner, (source) => {
       let result = source;
       for (const file of gone) {

@@ -78,16 +78,20 @@ async function typeErrors(dir: string, files: string[]): Promise<string[]> {
   return result.output.split("\n").filter((line) => /error TS2307/.test(line) || files.some((file) => line.startsWith(file)));
 }
 
-async function vitestJson(dir: string, args: string[]): Promise<{ passed: number; failed: number; output: string }> {
+interface TestRun {
+  code: number;
+  passed: number;
+  failed: number;
+  output: string;
+}
+
+/** Runs a vitest command (vitest itself, or npm test) in `dir` with a JSON report added, and counts from that report. */
+async function vitestRun(dir: string, command: string, args: string[], timeout: number): Promise<TestRun> {
   const report = path.join(dir, "vitest-report.json");
-  const result = await run(
-    dir,
-    bin("vitest"),
-    ["run", "--project", "node", ...args, "--reporter=dot", "--reporter=json", `--outputFile.json=${report}`],
-    400_000,
-  );
+  const result = await run(dir, command, [...args, "--reporter=dot", "--reporter=json", `--outputFile.json=${report}`], timeout);
   const parsed = JSON.parse(await readFile(report, "utf8").catch(() => "{}")) as { numPassedTests?: number; numFailedTests?: number };
   return {
+    code: result.code,
     passed: parsed.numPassedTests ?? 0,
     failed: parsed.numFailedTests ?? -1,
     output: `exit ${result.code}\n${result.output.slice(-4000)}`,
@@ -168,7 +172,12 @@ describe.concurrent("npm run generate", () => {
     const [errors, lint, tests] = await Promise.all([
       typeErrors(dir, touched),
       run(dir, bin("biome"), ["check", ...touched]),
-      vitestJson(dir, ["test/node/contract.test.ts", "-t", "^(warehouses|stock items) \\(node\\)"]),
+      vitestRun(
+        dir,
+        bin("vitest"),
+        ["run", "--project", "node", "test/node/contract.test.ts", "-t", "^(warehouses|stock items) \\(node\\)"],
+        400_000,
+      ),
     ]);
     expect(errors).toEqual([]);
     expect(lint.code, lint.output).toBe(0);
@@ -176,7 +185,7 @@ describe.concurrent("npm run generate", () => {
     expect(tests.passed, tests.output).toBeGreaterThan(50);
   }, 420_000);
 
-  it("turns the repository into another service without products, whose tests pass", async () => {
+  it("turns the repository into another service without products, whose whole npm test passes", async ({ annotate }) => {
     const dir = await copyRepository("service");
     const result = await generate(dir, "service", "acme-inventory", "--without-products");
     expect(result.code, result.output).toBe(0);
@@ -193,22 +202,30 @@ describe.concurrent("npm run generate", () => {
     const migrations = (await readdir(path.join(dir, "drizzle"))).filter((file) => file.endsWith(".sql")).sort();
     expect(migrations).toEqual(["0000_extensions.sql", "0001_init.sql"]);
     expect(await read("drizzle/0001_init.sql")).not.toContain("products");
+    expect(JSON.parse(await read("package.json")).scripts.load).toBeUndefined();
+    expect(await read("test/contract/target.ts")).not.toContain("productInput");
+    expect(await read("test/node/contract.test.ts")).toMatch(/^idempotencyContract\(target\);$/m);
 
-    // A subset keeps this short: migrations replay and match the schema (readiness, drift), docs, deploy files, users.
-    // Unit tests are left out: they do not depend on what the generator changes.
+    // Its whole npm test, coverage gate included: the shared suites run on users, so they stay.
     const [errors, tests] = await Promise.all([
-      typeErrors(dir, ["src/app.ts", "src/db/schema.ts", "src/core/docs.ts", "test/node/contract.test.ts", "scripts/lib/demo-products.ts"]),
-      vitestJson(dir, [
-        "test/node/readiness.test.ts",
-        "test/node/docs.test.ts",
-        "test/tooling/migrations-drift.test.ts",
-        "test/tooling/deploy-files.test.ts",
-        "test/node/last-admin.test.ts",
-        "test/node/password-rehash.test.ts",
+      typeErrors(dir, [
+        "src/app.ts",
+        "src/db/schema.ts",
+        "src/core/docs.ts",
+        "scripts/lib/demo-products.ts",
+        "test/contract/target.ts",
+        "test/node/contract.test.ts",
+        "test/workers/contract.test.ts",
+        "test/tooling/parity.test.ts",
       ]),
+      vitestRun(dir, "npm", ["test", "--"], 560_000),
     ]);
     expect(errors).toEqual([]);
     expect(tests.failed, tests.output).toBe(0);
-    expect(tests.passed, tests.output).toBeGreaterThan(30);
-  }, 420_000);
+    expect(tests.code, tests.output).toBe(0);
+    expect(tests.passed, tests.output).toBeGreaterThan(300);
+    const coverage = JSON.parse(await read("coverage/coverage-summary.json")) as { total: { lines: { pct: number } } };
+    expect(coverage.total.lines.pct).toBeGreaterThanOrEqual(95);
+    await annotate(`generated service: ${tests.passed} tests passed, ${coverage.total.lines.pct} % of lines covered`, "measured");
+  }, 600_000);
 });
