@@ -39,42 +39,66 @@ function sortKey<Key extends string>(sort: SortParam<Key>): { key: Key; descendi
   return sort.startsWith("-") ? { key: sort.slice(1) as Key, descending: true } : { key: sort as Key, descending: false };
 }
 
-/** Casts a cursor's key to the column's type; a value of the wrong type means a forged cursor. */
-function castKey(column: PgColumn, value: string | number): SQL {
+/** The key of a cursor this API issued for `column`; anything else means a forged cursor. */
+function checkedKey(column: PgColumn, value: string | number): string | number {
   const forged = () => invalidCursor("is not a cursor this API issued");
   if (column.dataType === "number") {
     // Sort columns are `integer`: a key outside it would make Postgres raise 22003 (a 500 before).
     if (typeof value !== "number" || value < INT4_MIN || value > INT4_MAX) throw forged();
-    return sql`${value}::integer`;
+    return value;
   }
   if (typeof value !== "string") throw forged();
-  if (column.dataType === "date") {
-    if (!isIssuedInstant(value)) throw forged();
-    return sql`${value}::timestamptz`;
-  }
+  if (column.dataType === "date" && !isIssuedInstant(value)) throw forged();
   if (value.includes("\u0000")) throw forged();
-  return sql`${value}`;
+  return value;
+}
+
+/** A key (value or placeholder) cast to the column's type, as the row comparison needs it. */
+function castKey(column: PgColumn, key: unknown): SQL {
+  if (column.dataType === "number") return sql`${key}::integer`;
+  if (column.dataType === "date") return sql`${key}::timestamptz`;
+  return sql`${key}`;
+}
+
+/** Where a page starts: after the row a cursor names, checked against the sort and filters it was made for. */
+export interface KeysetPosition {
+  key: string | number;
+  id: string;
+}
+
+export function keysetPosition<Key extends string>(request: KeysetRequest<Key>): KeysetPosition | undefined {
+  if (request.cursor === undefined) return undefined;
+  const cursor = decodeCursor(request.cursor, cursorSchema);
+  if (cursor.s !== request.sort) throw invalidCursor(`was made for sort=${cursor.s}, not sort=${request.sort}`);
+  if (cursor.f !== JSON.stringify(request.filters)) throw invalidCursor("was made for other filters");
+  return { key: checkedKey(request.columns[sortKey(request.sort).key], cursor.k), id: cursor.i };
 }
 
 /**
- * The WHERE condition and ORDER BY of one keyset page. The row comparison
- * `(column, id) > (key, id)` walks the `(column, id)` index from the cursor on,
- * so rows inserted meanwhile are never repeated and never cause a skip.
+ * The ORDER BY of a sort and, when `after` is given, the condition that starts
+ * the page after that position. `after` holds values or `sql.placeholder`s
+ * (for a statement built once). The row comparison `(column, id) > (key, id)`
+ * walks the `(column, id)` index from the cursor on, so rows inserted
+ * meanwhile are never repeated and never cause a skip.
  */
-export function keysetQuery<Key extends string>(request: KeysetRequest<Key>) {
+export function keysetOrder<Key extends string>(
+  request: Pick<KeysetRequest<Key>, "sort" | "columns" | "idColumn">,
+  after?: { key: unknown; id: unknown },
+): { orderBy: SQL[]; after: SQL | undefined } {
   const { key, descending } = sortKey(request.sort);
   const column = request.columns[key];
   const orderBy = descending ? [desc(column), desc(request.idColumn)] : [asc(column), asc(request.idColumn)];
-  let after: SQL | undefined;
-  if (request.cursor !== undefined) {
-    const cursor = decodeCursor(request.cursor, cursorSchema);
-    if (cursor.s !== request.sort) throw invalidCursor(`was made for sort=${cursor.s}, not sort=${request.sort}`);
-    if (cursor.f !== JSON.stringify(request.filters)) throw invalidCursor("was made for other filters");
-    const value = castKey(column, cursor.k);
-    after = descending
-      ? sql`(${column}, ${request.idColumn}) < (${value}, ${cursor.i})`
-      : sql`(${column}, ${request.idColumn}) > (${value}, ${cursor.i})`;
-  }
+  if (after === undefined) return { orderBy, after: undefined };
+  const position = sql`(${castKey(column, after.key)}, ${after.id})`;
+  return {
+    orderBy,
+    after: descending ? sql`(${column}, ${request.idColumn}) < ${position}` : sql`(${column}, ${request.idColumn}) > ${position}`,
+  };
+}
+
+/** The WHERE condition, ORDER BY and LIMIT of one keyset page, with the cursor's values inline. */
+export function keysetQuery<Key extends string>(request: KeysetRequest<Key>) {
+  const { orderBy, after } = keysetOrder(request, keysetPosition(request));
   // One row more than the page tells whether a next page exists, without a COUNT.
   return { after, orderBy, limit: request.limit + 1 };
 }

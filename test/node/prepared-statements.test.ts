@@ -33,14 +33,24 @@ describe("prepared product statements (Node)", () => {
     const renamed = await target.fetch(path, json({ name: "Renamed", description: null }, "PATCH", { "if-match": `"${created.id}.3"` }));
     expect(await renamed.json()).toMatchObject({ name: "Renamed", description: null, priceCents: 12, version: 4 });
     expect((await target.fetch(path, { method: "DELETE" })).status).toBe(204);
-
+    // Lists: one statement per sort and set of filters, whatever their values, page size and cursor position.
+    for (const n of [1, 2, 3]) await target.fetch("/api/v1/products", json(productInput(`${tag}n${n}`)));
+    const first = (await (await target.fetch(`/api/v1/products?sort=name&q=${tag}&limit=1`)).json()) as { nextCursor: string };
+    for (const limit of [1, 2]) {
+      const page = await target.fetch(`/api/v1/products?sort=name&q=${tag}&limit=${limit}&cursor=${encodeURIComponent(first.nextCursor)}`);
+      expect(((await page.json()) as { data: unknown[] }).data).toHaveLength(limit);
+    }
+    expect((await target.fetch(`/api/v1/products?sort=-priceCents&minPrice=5&currency=EUR`)).status).toBe(200);
     const after = await preparedOnTheConnection();
-    expect(ran(after, "products_insert")).toBe(1);
+    expect(ran(after, "products_insert")).toBe(4);
     expect(ran(after, "products_select_by_id")).toBe(3);
     // PATCH {priceCents} twice: one statement; PATCH {name, description} with If-Match: another.
     expect(ran(after, "products_update_2")).toBe(2);
     expect(ran(after, "products_update_01_v")).toBe(1);
     expect(ran(after, "products_delete_any")).toBe(1);
+    expect(ran(after, "products_list_name_10000")).toBe(1);
+    expect(ran(after, "products_list_name_10001")).toBe(2);
+    expect(ran(after, "products_list_d_priceCents_01010")).toBe(1);
   });
 
   it("refuses a name Postgres would cut short (63 bytes), which could alias another statement", () => {

@@ -1,12 +1,12 @@
-import { and, eq, gte, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, gte, lte, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../core/errors";
 import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
-import { keysetPage, keysetQuery } from "../../db/keyset";
+import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
 import { rowStatement, rowStatementFamily } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
-import { containsText } from "../../db/search";
+import { containsPattern, likePattern } from "../../db/search";
 import { type ClaimedKey, IdempotencyRepository } from "../idempotency/idempotency.repository";
 import type { CreateProductInput, ListProductsQuery, PatchProductInput, Product, ProductSort } from "./products.schemas";
 import { type ProductRow, products } from "./products.table";
@@ -84,6 +84,43 @@ const updateProduct = rowStatementFamily(
       .returning(),
 );
 
+/** Which filters a list has and where it starts: its statement's shape (the values are placeholders). */
+interface ListShape {
+  sort: ProductSort;
+  q: boolean;
+  minPrice: boolean;
+  maxPrice: boolean;
+  currency: boolean;
+  after: boolean;
+}
+
+const listProducts = rowStatementFamily(
+  "products_list",
+  products,
+  (shape: ListShape) =>
+    `${shape.sort.replace("-", "d_")}_${[shape.q, shape.minPrice, shape.maxPrice, shape.currency, shape.after].map(Number).join("")}`,
+  (db, shape) => {
+    const { orderBy, after } = keysetOrder(
+      { sort: shape.sort, columns: sortColumns, idColumn: products.id },
+      shape.after ? { key: placeholder("afterKey"), id: placeholder("afterId") } : undefined,
+    );
+    return db
+      .select()
+      .from(products)
+      .where(
+        and(
+          shape.q ? containsPattern(placeholder("pattern"), products.name, products.sku) : undefined,
+          shape.minPrice ? gte(products.priceCents, placeholder("minPrice")) : undefined,
+          shape.maxPrice ? lte(products.priceCents, placeholder("maxPrice")) : undefined,
+          shape.currency ? eq(products.currency, placeholder("currency")) : undefined,
+          after,
+        ),
+      )
+      .orderBy(...orderBy)
+      .limit(placeholder("limit"));
+  },
+);
+
 const deleteProduct = rowStatementFamily(
   "products_delete",
   products,
@@ -113,12 +150,6 @@ export class ProductRepository {
   constructor(private readonly db: Database) {}
 
   async list(query: ListProductsQuery): Promise<ProductPage> {
-    const conditions: (SQL | undefined)[] = [];
-    if (query.q !== undefined) conditions.push(containsText(query.q, products.name, products.sku));
-    if (query.minPrice !== undefined) conditions.push(gte(products.priceCents, query.minPrice));
-    if (query.maxPrice !== undefined) conditions.push(lte(products.priceCents, query.maxPrice));
-    if (query.currency !== undefined) conditions.push(eq(products.currency, query.currency));
-
     const request = {
       sort: query.sort ?? DEFAULT_SORT,
       columns: sortColumns,
@@ -127,13 +158,25 @@ export class ProductRepository {
       cursor: query.cursor,
       filters: [query.q ?? null, query.minPrice ?? null, query.maxPrice ?? null, query.currency ?? null],
     };
-    const { after, orderBy, limit } = keysetQuery(request);
-    const rows = await this.db
-      .select()
-      .from(products)
-      .where(and(...conditions, after))
-      .orderBy(...orderBy)
-      .limit(limit);
+    const position = keysetPosition(request);
+    const statement = listProducts({
+      sort: request.sort,
+      q: query.q !== undefined,
+      minPrice: query.minPrice !== undefined,
+      maxPrice: query.maxPrice !== undefined,
+      currency: query.currency !== undefined,
+      after: position !== undefined,
+    });
+    const rows = await statement(this.db, {
+      pattern: query.q === undefined ? undefined : likePattern(query.q),
+      minPrice: query.minPrice,
+      maxPrice: query.maxPrice,
+      currency: query.currency,
+      afterKey: position?.key,
+      afterId: position?.id,
+      // One row more than the page tells whether a next page exists, without a COUNT.
+      limit: request.limit + 1,
+    });
     const page = keysetPage(request, rows);
     return { data: page.rows.map(toProduct), nextCursor: page.nextCursor };
   }
