@@ -1,13 +1,15 @@
 /**
- * npm run bench [-- --long] [--duration=8] [--warmup=3] [--connections=16] [--skip-workers] [--cpu-prof] [--only=get,post]
+ * npm run bench [-- --long] [--rounds=3] [--duration=6] [--warmup=2] [--connections=16] [--no-pin] [--skip-workers] [--cpu-prof] [--only=get,post]
  *
  * Node: builds dist/server.js (`npm run build:node`'s function), starts it as a child
  * process in production mode against a throwaway database (embedded Postgres, or a new
  * database on DATABASE_URL's server) seeded with 10,000 products and a user per role,
  * logs in once per role through POST /api/v1/auth/token, and loads it on loopback with
  * wrk (or autocannon): the floor (GET /api/v1/ping: token check + one `SELECT 1`), GET by
- * id, list, POST, PATCH, and the floor again. Server CPU and RSS come from the kernel's
- * accounting of the server process (scripts/lib/bench-process.ts).
+ * id, list, POST and PATCH, in rounds (each endpoint once per round; medians are
+ * reported, and each ratio to the floor is taken within its round). Server CPU and RSS
+ * come from the kernel's accounting of the server process (scripts/lib/bench-process.ts).
+ * The server gets a CPU of its own where it can (scripts/lib/bench-pinning.ts).
  * Workers: bundle size, module start-up and GET by id through `wrangler dev`.
  *
  * Prints one table and the targets of issue 7; writes the same to .bench/bench-results.json.
@@ -21,8 +23,17 @@ import { fileURLToPath } from "node:url";
 import { buildNode } from "./build-node";
 import { prepareBenchDatabase } from "./lib/bench-database";
 import { chooseLoadGenerator, type LoadOptions, SCENARIOS, type Scenario } from "./lib/bench-load";
+import { choosePinning } from "./lib/bench-pinning";
 import { sampleProcess, sampleTreeCpuMs } from "./lib/bench-process";
-import { type BenchResults, evaluateTargets, formatReport, type PhaseResult, type RssRun, type WorkersResult } from "./lib/bench-report";
+import {
+  type BenchResults,
+  evaluateTargets,
+  formatReport,
+  type RoundResult,
+  type RssRun,
+  summarise,
+  type WorkersResult,
+} from "./lib/bench-report";
 import { fetchToken, startBenchServer } from "./lib/bench-server";
 import { measureWorkerBundle, measureWranglerDev } from "./lib/bench-workers";
 import { findFreePort } from "./lib/embedded-postgres";
@@ -36,6 +47,8 @@ const JIT_WARMUP_SECONDS = 4;
 
 interface Options {
   long: boolean;
+  rounds: number;
+  pin: boolean;
   phaseSeconds: number;
   warmupSeconds: number;
   connections: number;
@@ -48,8 +61,10 @@ interface Options {
 function parseOptions(argv: string[]): Options {
   const options: Options = {
     long: false,
-    phaseSeconds: 8,
-    warmupSeconds: 3,
+    rounds: 3,
+    pin: true,
+    phaseSeconds: 6,
+    warmupSeconds: 2,
     connections: 16,
     skipWorkers: false,
     cpuProf: false,
@@ -64,6 +79,8 @@ function parseOptions(argv: string[]): Options {
     const [name, value = ""] = arg.replace(/^--/, "").split("=");
     if (name === "long") options.long = true;
     else if (name === "skip-workers") options.skipWorkers = true;
+    else if (name === "no-pin") options.pin = false;
+    else if (name === "rounds") options.rounds = bounded(value, name, 1, 20);
     else if (name === "cpu-prof") options.cpuProf = true;
     else if (name === "only") options.only = value.split(",").map((scenario) => toScenario(scenario));
     else if (name === "duration") options.phaseSeconds = bounded(value, name, 1, 120);
@@ -114,8 +131,13 @@ async function main(): Promise<number> {
       logFile: path.join(WORK_DIR, "server.log"),
       cpuProfileDir: options.cpuProf ? profileDir : undefined,
     });
-    let phases: Omit<PhaseResult, "ratioToFloor">[] = [];
+    const roundResults: RoundResult[] = [];
     let rss: RssRun | undefined;
+    const pinning = choosePinning(options.pin);
+    if (database.postgresPid !== undefined) pinning.others(database.postgresPid);
+    pinning.generator(process.pid);
+    pinning.server(server.pid);
+    log(`bench: ${pinning.description}`);
     try {
       const tokens = {
         viewer: await fetchToken(server.baseUrl, database.users.viewer),
@@ -139,32 +161,34 @@ async function main(): Promise<number> {
       for (const scenario of ["floor", ...measured] as const) {
         await generator.run({ ...loadFor(scenario, `jit-${scenario}`), durationSeconds: JIT_WARMUP_SECONDS });
       }
-      const sequence: Scenario[] = ["floor", ...measured, "floor"];
-      for (const [index, scenario] of sequence.entries()) {
-        if (options.warmupSeconds > 0) await generator.run({ ...loadFor(scenario, `w${index}`), durationSeconds: options.warmupSeconds });
-        const databaseCpu = () => (database.postgresPid === undefined ? Number.NaN : sampleTreeCpuMs(database.postgresPid));
-        const [before, databaseBefore] = [sampleProcess(server.pid), databaseCpu()];
-        const result = await generator.run({ ...loadFor(scenario, `m${index}`), durationSeconds: options.phaseSeconds });
-        const [after, databaseAfter] = [sampleProcess(server.pid), databaseCpu()];
-        const phase = {
-          endpoint: ENDPOINTS[scenario],
-          scenario,
-          requests: result.requests,
-          requestsPerSecond: result.requestsPerSecond,
-          p50Ms: result.p50Ms,
-          p99Ms: result.p99Ms,
-          cpuMsPerRequest: (after.cpuMs - before.cpuMs) / Math.max(1, result.requests),
-          systemCpuMsPerRequest: (after.systemMs - before.systemMs) / Math.max(1, result.requests),
-          databaseCpuMsPerRequest: (databaseAfter - databaseBefore) / Math.max(1, result.requests),
-          rssMb: mb(after.rssBytes),
-          errors: result.errors,
-        };
-        phases.push(phase);
-        log(
-          `bench: ${phase.endpoint}: ${phase.requestsPerSecond.toFixed(0)} req/s, p99 ${phase.p99Ms.toFixed(2)} ms, ` +
-            `CPU ${phase.cpuMsPerRequest.toFixed(3)} ms/req (system ${phase.systemCpuMsPerRequest.toFixed(3)}), ` +
-            `Postgres ${phase.databaseCpuMsPerRequest.toFixed(3)} ms/req, ${phase.errors} errors`,
-        );
+      for (let round = 0; round < options.rounds; round++) {
+        for (const scenario of ["floor", ...measured] as const) {
+          const tag = `r${round}-${scenario}`;
+          if (options.warmupSeconds > 0) await generator.run({ ...loadFor(scenario, `w-${tag}`), durationSeconds: options.warmupSeconds });
+          const databaseCpu = () => (database.postgresPid === undefined ? Number.NaN : sampleTreeCpuMs(database.postgresPid));
+          const [before, databaseBefore] = [sampleProcess(server.pid), databaseCpu()];
+          const result = await generator.run({ ...loadFor(scenario, `m-${tag}`), durationSeconds: options.phaseSeconds });
+          const [after, databaseAfter] = [sampleProcess(server.pid), databaseCpu()];
+          const phase: RoundResult = {
+            round,
+            scenario,
+            requests: result.requests,
+            requestsPerSecond: result.requestsPerSecond,
+            p50Ms: result.p50Ms,
+            p99Ms: result.p99Ms,
+            cpuMsPerRequest: (after.cpuMs - before.cpuMs) / Math.max(1, result.requests),
+            systemCpuMsPerRequest: (after.systemMs - before.systemMs) / Math.max(1, result.requests),
+            databaseCpuMsPerRequest: (databaseAfter - databaseBefore) / Math.max(1, result.requests),
+            rssMb: mb(after.rssBytes),
+            errors: result.errors,
+          };
+          roundResults.push(phase);
+          log(
+            `bench: round ${round + 1}/${options.rounds} ${ENDPOINTS[scenario]}: ${phase.requestsPerSecond.toFixed(0)} req/s, ` +
+              `p99 ${phase.p99Ms.toFixed(2)} ms, CPU ${phase.cpuMsPerRequest.toFixed(3)} ms/req (system ${phase.systemCpuMsPerRequest.toFixed(3)}), ` +
+              `Postgres ${phase.databaseCpuMsPerRequest.toFixed(3)} ms/req, ${phase.errors} errors`,
+          );
+        }
       }
 
       if (options.long) {
@@ -181,14 +205,8 @@ async function main(): Promise<number> {
       await server.stop();
     }
 
-    const floors = phases.filter((phase) => phase.scenario === "floor").map((phase) => phase.requestsPerSecond);
-    const floor = {
-      before: floors[0] ?? 0,
-      after: floors.at(-1) ?? 0,
-      mean: floors.reduce((a, b) => a + b, 0) / Math.max(1, floors.length),
-    };
-    // The second floor run only calibrates; the table keeps one floor row (the first).
-    phases = phases.filter((phase, index) => phase.scenario !== "floor" || index === 0);
+    const phases = summarise(roundResults, ENDPOINTS);
+    pinning.release(process.pid);
 
     let workers: WorkersResult | undefined;
     if (!options.skipWorkers) {
@@ -213,6 +231,7 @@ async function main(): Promise<number> {
         bundleGzipKiB: bundle.gzipBytes / 1024,
         startupMs: bundle.startupMs,
         startupRunsMs: bundle.startupRunsMs,
+        startupReferences: bundle.references,
         wranglerDev: {
           endpoint: ENDPOINTS.get,
           requestsPerSecond: dev.requestsPerSecond,
@@ -231,9 +250,10 @@ async function main(): Promise<number> {
       connections: options.connections,
       phaseSeconds: options.phaseSeconds,
       warmupSeconds: options.warmupSeconds,
+      rounds: options.rounds,
+      pinning: pinning.description,
       database: database.description.replace(/ \(pid \d+\)/, ""),
-      floorRequestsPerSecond: floor,
-      node: phases.map((phase) => ({ ...phase, ratioToFloor: phase.requestsPerSecond / floor.mean })),
+      node: phases,
       ...(rss ? { rss } : {}),
       ...(workers ? { workers } : {}),
     };

@@ -67,6 +67,27 @@ export function sampleProcess(pid: number): ProcessSample {
   return process.platform === "linux" ? fromProc(pid) : fromPs(pid);
 }
 
+/** Parent pid of every process, from /proc (Linux only; empty elsewhere). */
+function parents(): Map<number, number> {
+  const parentOf = new Map<number, number>();
+  if (process.platform !== "linux") return parentOf;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return parentOf;
+}
+
+/** The direct children of a process (Postgres: its backends and helpers). */
+export function descendants(rootPid: number): number[] {
+  return [...parents()].filter(([, parent]) => parent === rootPid).map(([pid]) => pid);
+}
+
 /**
  * CPU ms of a process and all its children (Postgres: the postmaster and one backend per
  * connection). Linux only; NaN elsewhere. Backends that exited between two samples take
@@ -75,12 +96,10 @@ export function sampleProcess(pid: number): ProcessSample {
 export function sampleTreeCpuMs(rootPid: number): number {
   if (process.platform !== "linux") return Number.NaN;
   let total = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const pid of [rootPid, ...descendants(rootPid)]) {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(entry) !== rootPid && Number(fields[1]) !== rootPid) continue;
       total += ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
     } catch {
       // exited while we looked

@@ -1,8 +1,9 @@
 /** The table `npm run bench` prints, the targets of issue 7, and the JSON written next to them. */
 import type { Scenario } from "./bench-load";
 
-export interface PhaseResult {
-  endpoint: string;
+/** One endpoint measured once, in one round. */
+export interface RoundResult {
+  round: number;
   scenario: Scenario;
   requests: number;
   requestsPerSecond: number;
@@ -16,9 +17,18 @@ export interface PhaseResult {
   databaseCpuMsPerRequest: number;
   /** Server RSS at the end of the phase. */
   rssMb: number;
-  /** requests/s over the floor's (the mean of the floor runs before and after the others). */
-  ratioToFloor: number;
   errors: number;
+}
+
+/** An endpoint over all rounds: medians, and its ratios to the floor of the same round. */
+export interface PhaseResult extends Omit<RoundResult, "round"> {
+  endpoint: string;
+  /** requests/s of each round. */
+  roundsRequestsPerSecond: number[];
+  /** Median over rounds of (requests/s ÷ the floor's requests/s in that round). */
+  ratioToFloor: number;
+  /** Median over rounds of (server CPU per request ÷ the floor's in that round): what the endpoint adds to the server's own work. */
+  cpuRatioToFloor: number;
 }
 
 export interface RssRun {
@@ -35,6 +45,8 @@ export interface WorkersResult {
   bundleGzipKiB: number;
   startupMs: number;
   startupRunsMs: number[];
+  /** Medians of the same measurement for an empty Worker and one that only loads the Neon driver and Drizzle. */
+  startupReferences: { emptyMs: number; databaseDriverMs: number };
   wranglerDev?: { endpoint: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number };
 }
 
@@ -53,8 +65,9 @@ export interface BenchResults {
   connections: number;
   phaseSeconds: number;
   warmupSeconds: number;
+  rounds: number;
+  pinning: string;
   database: string;
-  floorRequestsPerSecond: { before: number; after: number; mean: number };
   node: PhaseResult[];
   rss?: RssRun;
   workers?: WorkersResult;
@@ -62,6 +75,52 @@ export interface BenchResults {
 }
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
+/**
+ * One row per endpoint from its rounds. Medians, because a shared machine slows
+ * a phase now and then; ratios within a round, because it drifts between rounds.
+ * Latencies and RSS are the median-throughput round's own.
+ */
+export function summarise(rounds: RoundResult[], endpoints: Record<Scenario, string>): PhaseResult[] {
+  const floorOf = new Map(rounds.filter((row) => row.scenario === "floor").map((row) => [row.round, row]));
+  const scenarios = [...new Set(rounds.map((row) => row.scenario))];
+  return scenarios.map((scenario) => {
+    const own = rounds.filter((row) => row.scenario === scenario);
+    const rps = median(own.map((row) => row.requestsPerSecond));
+    const typical = own.reduce((best, row) =>
+      Math.abs(row.requestsPerSecond - rps) < Math.abs(best.requestsPerSecond - rps) ? row : best,
+    );
+    const versusFloor = (read: (row: RoundResult) => number) =>
+      median(
+        own.flatMap((row) => {
+          const floor = floorOf.get(row.round);
+          return floor ? [read(row) / read(floor)] : [];
+        }),
+      );
+    return {
+      endpoint: endpoints[scenario],
+      scenario,
+      requests: own.reduce((sum, row) => sum + row.requests, 0),
+      requestsPerSecond: rps,
+      roundsRequestsPerSecond: own.map((row) => row.requestsPerSecond),
+      p50Ms: typical.p50Ms,
+      p99Ms: typical.p99Ms,
+      cpuMsPerRequest: median(own.map((row) => row.cpuMsPerRequest)),
+      systemCpuMsPerRequest: median(own.map((row) => row.systemCpuMsPerRequest)),
+      databaseCpuMsPerRequest: median(own.map((row) => row.databaseCpuMsPerRequest)),
+      rssMb: typical.rssMb,
+      errors: own.reduce((sum, row) => sum + row.errors, 0),
+      ratioToFloor: versusFloor((row) => row.requestsPerSecond),
+      cpuRatioToFloor: versusFloor((row) => row.cpuMsPerRequest),
+    };
+  });
+}
 
 export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[] {
   const phase = (scenario: Scenario) => results.node.find((row) => row.scenario === scenario);
@@ -122,28 +181,31 @@ export function formatReport(results: BenchResults): string {
   const { machine } = results;
   out.push(
     `Node server (dist/server.js, production mode) · ${results.database} · ${results.loadGenerator}, ${results.connections} connections, ` +
-      `${results.phaseSeconds} s per phase after ${results.warmupSeconds} s warm-up · ${machine.cpus} × ${machine.cpuModel} · Node ${machine.node}`,
+      `${results.rounds} rounds of ${results.phaseSeconds} s per endpoint after ${results.warmupSeconds} s warm-up · ${results.pinning} · ` +
+      `${machine.cpus} × ${machine.cpuModel} · Node ${machine.node}`,
   );
   out.push("");
   out.push(
     table(
-      ["endpoint", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "RSS MB", "× floor", "errors", "Postgres CPU ms/req"],
+      ["endpoint", "req/s", "× floor", "p50 ms", "p99 ms", "CPU ms/req", "CPU × floor", "RSS MB", "errors", "Postgres CPU ms/req"],
       results.node.map((row) => [
         row.endpoint,
         fixed(row.requestsPerSecond, 0),
+        fixed(row.ratioToFloor, 2),
         fixed(row.p50Ms, 2),
         fixed(row.p99Ms, 2),
         fixed(row.cpuMsPerRequest, 3),
+        fixed(row.cpuRatioToFloor, 2),
         fixed(row.rssMb, 1),
-        fixed(row.ratioToFloor, 2),
         String(row.errors),
         Number.isNaN(row.databaseCpuMsPerRequest) ? "—" : fixed(row.databaseCpuMsPerRequest, 3),
       ]),
-      [false, true, true, true, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true, true, true],
     ),
   );
-  const floor = results.floorRequestsPerSecond;
-  out.push(`floor = mean of the floor runs before (${fixed(floor.before, 0)} req/s) and after (${fixed(floor.after, 0)} req/s) the others`);
+  out.push("medians over rounds; × floor = requests/s (or server CPU per request) over the floor's in the same round, median over rounds");
+  for (const row of results.node)
+    out.push(`  ${row.endpoint}: ${row.roundsRequestsPerSecond.map((rps) => fixed(rps, 0)).join(", ")} req/s`);
   if (results.rss) {
     out.push(
       `RSS during ${results.rss.seconds} s of GET by id, every 5 s: ${results.rss.samplesMb.map((mb) => fixed(mb, 1)).join(", ")} MB ` +
@@ -156,6 +218,10 @@ export function formatReport(results: BenchResults): string {
     out.push(
       `Workers: bundle ${fixed(w.bundleRawKiB, 1)} KiB, ${fixed(w.bundleGzipKiB, 1)} KiB gzip · module start-up ${fixed(w.startupMs, 1)} ms ` +
         `(wrangler check startup, active CPU, median of ${w.startupRunsMs.map((ms) => fixed(ms, 1)).join(" / ")})`,
+    );
+    out.push(
+      `         for scale, measured the same way: an empty Worker ${fixed(w.startupReferences.emptyMs, 1)} ms; ` +
+        `one that only loads the Neon driver and Drizzle ${fixed(w.startupReferences.databaseDriverMs, 1)} ms`,
     );
     if (w.wranglerDev) {
       out.push(

@@ -17,6 +17,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { measureBundle } from "../check-bundle-size";
 import type { LoadGenerator, LoadResult } from "./bench-load";
+import { median } from "./bench-report";
 import { fetchToken } from "./bench-server";
 import { startWebSocketBridge } from "./ws-bridge";
 
@@ -26,6 +27,8 @@ export interface WorkerBundleFigures {
   /** Active CPU ms of the start-up phase in each `wrangler check startup` run. */
   startupRunsMs: number[];
   startupMs: number;
+  /** The same measurement of two reference Workers (scripts/bench-fixtures): an empty one, and one that only loads the database driver. */
+  references: { emptyMs: number; databaseDriverMs: number };
 }
 
 function run(command: string, args: string[], options: { cwd: string; logFile: string }): Promise<void> {
@@ -56,26 +59,54 @@ export function activeMs(profile: CpuProfile): number {
   return active / 1000;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-};
+/** Active start-up ms of a bundle, once per run. */
+async function startupRuns(wrangler: string, bundle: string, runs: number, options: { cwd: string; workDir: string; logFile: string }) {
+  const results: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const outfile = path.join(options.workDir, `${path.basename(bundle)}-startup-${i + 1}.cpuprofile`);
+    await run(wrangler, ["check", "startup", "--worker", bundle, "--outfile", outfile], options);
+    results.push(activeMs(JSON.parse(await readFile(outfile, "utf8")) as CpuProfile));
+  }
+  return results;
+}
 
-export async function measureWorkerBundle(repoRoot: string, workDir: string, startupRuns = 3): Promise<WorkerBundleFigures> {
+/** Builds a reference Worker with the service's compatibility date and flags, but none of its code or bindings. */
+async function buildReference(wrangler: string, entry: string, options: { cwd: string; workDir: string; logFile: string }) {
+  const toml = await readFile(path.join(options.cwd, "wrangler.toml"), "utf8");
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? "2026-11-01";
+  const flags = [...(/^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? "").matchAll(/"([^"]+)"/g)].map(
+    (match) => match[1] ?? "",
+  );
+  const name = path.basename(entry, ".worker.ts");
+  const bundle = path.join(options.workDir, `reference-${name}.bundle`);
+  const args = ["deploy", "--dry-run", "--config", "/dev/null", "--name", `bench-${name}`, "--compatibility-date", date, "--minify"];
+  for (const flag of flags) args.push("--compatibility-flags", flag);
+  await run(wrangler, [...args, "--outdir", path.join(options.workDir, `reference-${name}`), "--outfile", bundle, entry], options);
+  return bundle;
+}
+
+export async function measureWorkerBundle(repoRoot: string, workDir: string, runs = 5): Promise<WorkerBundleFigures> {
   const wrangler = path.join(repoRoot, "node_modules", ".bin", "wrangler");
   const logFile = path.join(workDir, "wrangler-build.log");
   const outdir = path.join(workDir, "worker");
   const bundle = path.join(workDir, "worker.bundle");
-  await run(wrangler, ["deploy", "--dry-run", "--outdir", outdir, "--outfile", bundle], { cwd: repoRoot, logFile });
+  const options = { cwd: repoRoot, workDir, logFile };
+  await run(wrangler, ["deploy", "--dry-run", "--outdir", outdir, "--outfile", bundle], options);
   const size = await measureBundle(outdir);
-  const startupRunsMs: number[] = [];
-  for (let i = 0; i < startupRuns; i++) {
-    const outfile = path.join(workDir, `worker-startup-${i + 1}.cpuprofile`);
-    await run(wrangler, ["check", "startup", "--worker", bundle, "--outfile", outfile], { cwd: repoRoot, logFile });
-    startupRunsMs.push(activeMs(JSON.parse(await readFile(outfile, "utf8")) as CpuProfile));
-  }
-  return { rawBytes: size.rawBytes, gzipBytes: size.gzipBytes, startupRunsMs, startupMs: median(startupRunsMs) };
+  const fixtures = path.join(repoRoot, "scripts", "bench-fixtures");
+  const empty = await buildReference(wrangler, path.join(fixtures, "empty.worker.ts"), options);
+  const driver = await buildReference(wrangler, path.join(fixtures, "database-driver.worker.ts"), options);
+  const startupRunsMs = await startupRuns(wrangler, bundle, runs, options);
+  return {
+    rawBytes: size.rawBytes,
+    gzipBytes: size.gzipBytes,
+    startupRunsMs,
+    startupMs: median(startupRunsMs),
+    references: {
+      emptyMs: median(await startupRuns(wrangler, empty, runs, options)),
+      databaseDriverMs: median(await startupRuns(wrangler, driver, runs, options)),
+    },
+  };
 }
 
 export interface WranglerDevOptions {
