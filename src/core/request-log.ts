@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { routePath } from "hono/route";
+import { matchedRoutes, routePath } from "hono/route";
 import { createQueryTimer } from "../db/query-timer";
 import type { AppEnv } from "./context";
 import type { Logger } from "./logger";
@@ -25,6 +25,15 @@ export interface RequestLogOptions {
 const ms = (value: number) => Math.round(value * 100) / 100;
 
 /**
+ * The template of the route that answers: the first matched endpoint, since
+ * endpoints run in the order they were registered and the first one answers
+ * (`/users/me` before `/users/:id`, which also matches). Middleware is
+ * registered for method ALL and skipped; a request no endpoint matched (404)
+ * keeps the last middleware pattern it passed.
+ */
+const answeringRoute = (c: Context<AppEnv>) => matchedRoutes(c).find((route) => route.method !== "ALL")?.path ?? routePath(c, -1);
+
+/**
  * One JSON line per request, written after the response is ready, and a
  * `Server-Timing` header (`db`, `total`) on every response, errors included:
  * errors become responses inside `next()`, so they pass through here too.
@@ -41,7 +50,7 @@ export function requestLog(logger: Logger, { clientAddress, observe }: RequestLo
     c.set("dbTimeMs", timer.elapsedMs());
     const summary: RequestSummary = {
       method: c.req.method,
-      route: routePath(c, -1),
+      route: answeringRoute(c),
       status: c.res.status,
       durationMs: ms(performance.now() - started),
       dbTimeMs: ms(c.get("dbTimeMs")),

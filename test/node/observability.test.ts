@@ -54,6 +54,10 @@ describe("request log line (Node entry)", () => {
       const id = await createUser(request);
       expect((await request(`/api/v1/users/${id}`, { role: "admin", headers: { "x-request-id": "obs-log-1" } })).status).toBe(200);
       expect((await request("/health", { headers: { "x-request-id": "obs-log-2" } })).status).toBe(200);
+      // /users/me also matches /users/:id (registered after it): the route that answered is /me.
+      expect((await request("/api/v1/users/me", { role: "viewer", headers: { "x-request-id": "obs-log-3" } })).status).toBe(200);
+      // Refused by the token check (middleware), still counted under the route it was meant for.
+      expect((await request(`/api/v1/users/${id}`, { headers: { "x-request-id": "obs-log-4" } })).status).toBe(401);
     } finally {
       await server.shutdown("test");
     }
@@ -72,6 +76,8 @@ describe("request log line (Node entry)", () => {
     expect(read.dbTimeMs).toBeGreaterThan(0);
     expect(read.durationMs).toBeGreaterThanOrEqual(read.dbTimeMs);
     expect(records.find((record) => record.requestId === "obs-log-2")).toMatchObject({ route: "/health", dbTimeMs: 0 });
+    expect(records.find((record) => record.requestId === "obs-log-3")).toMatchObject({ route: "/api/v1/users/me", status: 200 });
+    expect(records.find((record) => record.requestId === "obs-log-4")).toMatchObject({ route: "/api/v1/users/:id", status: 401 });
   });
 
   it("logs an unexpected failure at error level with its stack, and answers 500 without it", async () => {
