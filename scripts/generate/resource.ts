@@ -4,7 +4,7 @@ import path from "node:path";
 import { type Field, type FieldType, type Names, namesOf, type Reference, type Resource, toCamel, toKebab, toSnake } from "./model";
 import { contractTemplate } from "./templates/contract";
 import { handlersTemplate, indexTemplate } from "./templates/handlers";
-import { repositoryTemplate } from "./templates/repository";
+import { overlongStatementName, repositoryTemplate } from "./templates/repository";
 import { routesTemplate } from "./templates/routes";
 import { schemasTemplate } from "./templates/schemas";
 import { tableTemplate } from "./templates/table";
@@ -289,6 +289,9 @@ export function planResource(options: ResourceOptions): { resource: Resource; ch
     seen.add(field.name);
   }
   const resource: Resource = { names, fields };
+  const overlong = overlongStatementName(resource);
+  if (overlong !== undefined)
+    throw new Refusal(`"${names.snakePlural}" makes statement names over 63 bytes (${overlong}); choose a shorter name or --plural.`);
   const dir = `src/modules/${names.kebabPlural}`;
   const file = (name: string) => `${dir}/${names.kebabPlural}.${name}.ts`;
   const changes: FileChange[] = [

@@ -115,6 +115,7 @@ describe.concurrent("npm run generate", () => {
       [["resource", "gadget", "name:strnig"], /cannot parse field "name:strnig"/],
       [["resource", "gadget", "version:int"], /reserved/],
       [["resource", "gadget", "owner:ref(nothing)"], /no resource "nothing"/],
+      [["resource", "inventory-adjustment-reason-with-a-much-longer-name", "name:string"], /statement names over 63 bytes/],
     ];
     const outcomes = await Promise.all(refusals.map(([args]) => generate(dir, ...args)));
     for (const [index, refused] of outcomes.entries()) {

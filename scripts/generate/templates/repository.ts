@@ -1,50 +1,90 @@
-import type { Resource } from "../model";
+import type { Field, Resource } from "../model";
 import { toApi, toRow } from "./field-code";
 import { filterFields, searchFields } from "./schemas";
+
+/** Postgres keeps 63 bytes of a name: `rowStatement` refuses longer ones. */
+const MAX_NAME_BYTES = 63;
+
+/** Every one of `count` flags set, as the generated `flagBits` writes it: a bit each, in base 36. */
+const allFlags = (count: number) => ((1n << BigInt(count)) - 1n).toString(36);
+
+/** The longest name one of the resource's statements can take, when it is over the bytes Postgres keeps (`rowStatement` would refuse it). */
+export function overlongStatementName(resource: Resource): string | undefined {
+  const prefix = resource.names.snakePlural;
+  const listFlags = (searchFields(resource).length > 0 ? 1 : 0) + filterFields(resource).length + 1;
+  const longest = [
+    `${prefix}_select_by_id`,
+    `${prefix}_insert`,
+    `${prefix}_update_${allFlags(resource.fields.length)}_v`,
+    `${prefix}_list_1_${allFlags(listFlags)}`,
+    `${prefix}_delete_any`,
+  ].reduce((longest, name) => (name.length > longest.length ? name : longest));
+  return new TextEncoder().encode(longest).length > MAX_NAME_BYTES ? longest : undefined;
+}
 
 export function repositoryTemplate(resource: Resource): string {
   const { names, fields } = resource;
   const P = names.pascal;
   const t = names.camelPlural;
+  const prefix = names.snakePlural;
   const search = searchFields(resource);
   const filters = filterFields(resource);
-  const unique = fields.filter((field) => field.unique);
   const refs = fields.filter((field) => field.type === "ref");
-  const conditions = [
-    ...(search.length > 0
-      ? [
-          `    if (query.q !== undefined) conditions.push(containsText(query.q, ${search.map((field) => `${t}.${field.name}`).join(", ")}));`,
-        ]
-      : []),
-    ...filters.map((field) => `    if (query.${field.name} !== undefined) conditions.push(eq(${t}.${field.name}, query.${field.name}));`),
-  ];
+  // Drizzle's timestamp encoder calls toISOString() even on null, so a nullable instant is bound as ISO text, past the encoder.
+  const asText = fields.filter((field) => field.type === "timestamp" && field.optional);
+  const toWrite = (field: Field, value: string) =>
+    asText.includes(field) ? `${value} === null ? null : new Date(${value}).toISOString()` : toRow(field, value);
   const filterValues = [...(search.length > 0 ? ["query.q ?? null"] : []), ...filters.map((field) => `query.${field.name} ?? null`)];
-  const writable = fields.map((field) => field.name);
+  const writable = fields.map((field) => JSON.stringify(field.name)).join(", ");
+  const asTextNames = asText.map((field) => JSON.stringify(field.name)).join(" | ");
+  const writableType =
+    asText.length === 0
+      ? `Pick<${P}Row, (typeof WRITABLE)[number]>`
+      : `Omit<Pick<${P}Row, (typeof WRITABLE)[number]>, ${asTextNames}> & Record<${asTextNames}, string | null>`;
   const fullValues = fields
     .map((field) => {
       const value = `input.${field.name}`;
       if (field.optional && field.type === "timestamp")
-        return `    ${field.name}: ${value} === undefined || ${value} === null ? null : new Date(${value}),`;
+        return `    ${field.name}: ${value} === undefined || ${value} === null ? null : new Date(${value}).toISOString(),`;
       if (field.optional) return `    ${field.name}: ${value} ?? null,`;
       return `    ${field.name}: ${toRow(field, value)},`;
     })
     .join("\n");
-  const uniqueMessages = unique
-    .map((field) => `  ${JSON.stringify(`${names.snakePlural}_${field.column}_unique`)}: ${JSON.stringify(field.name)},`)
+  const placeholders = fields
+    .map((field) =>
+      asText.includes(field)
+        ? `  // Past the encoder, as ISO text: Drizzle's timestamp encoder calls toISOString() even on null.\n  ${field.name}: sql\`\${placeholder(${JSON.stringify(field.name)})}\`,`
+        : `  ${field.name}: placeholder(${JSON.stringify(field.name)}),`,
+    )
+    .join("\n");
+  const listFlags = [...(search.length > 0 ? ["q"] : []), ...filters.map((field) => field.name), "cursor"];
+  const listConditions = [
+    ...(search.length > 0
+      ? [`          shape.q ? containsPattern(placeholder("q"), ${search.map((field) => `${t}.${field.name}`).join(", ")}) : undefined,`]
+      : []),
+    ...filters.map(
+      (field) => `          shape.${field.name} ? eq(${t}.${field.name}, placeholder(${JSON.stringify(field.name)})) : undefined,`,
+    ),
+  ];
+  const uniqueMessages = fields
+    .filter((field) => field.unique)
+    .map((field) => `  ${JSON.stringify(`${prefix}_${field.column}_unique`)}: ${JSON.stringify(field.name)},`)
     .join("\n");
   const refMessages = refs
     .map(
       (field) =>
-        `  ${JSON.stringify(`${names.snakePlural}_${field.column}_${field.reference?.names.snakePlural ?? ""}_id_fk`)}: ${JSON.stringify(field.name)},`,
+        `  ${JSON.stringify(`${prefix}_${field.column}_${field.reference?.names.snakePlural ?? ""}_id_fk`)}: ${JSON.stringify(field.name)},`,
     )
     .join("\n");
-  return `import { and, eq, type SQL, sql } from "drizzle-orm";
+  return `import { and, eq, sql } from "drizzle-orm";
 import { ApiError, notFound } from "../../core/errors";
 import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { databaseErrorCode } from "../../db/errors";
-import { keysetPage, keysetQuery } from "../../db/keyset";
-${search.length > 0 ? 'import { containsText } from "../../db/search";\n' : ""}import type { Create${P}Input, List${names.pascalPlural}Query, ${P}, ${P}Sort, Patch${P}Input } from "./${names.kebabPlural}.schemas";
+import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
+import { rowStatement, rowStatementFamily } from "../../db/prepared";
+import { firstRow } from "../../db/rows";
+${search.length > 0 ? 'import { containsPattern, likePattern } from "../../db/search";\n' : ""}import { type Create${P}Input, type List${names.pascalPlural}Query, type ${P}, type ${P}Sort, type Patch${P}Input, ${names.camel}Sorts } from "./${names.kebabPlural}.schemas";
 import { type ${P}Row, ${t} } from "./${names.kebabPlural}.table";
 
 const DEFAULT_LIMIT = 20;
@@ -52,7 +92,9 @@ const DEFAULT_SORT: ${P}Sort = "-createdAt";
 
 const sortColumns = { createdAt: ${t}.createdAt } as const;
 
-type Writable = Pick<${P}Row, ${writable.map((name) => JSON.stringify(name)).join(" | ")}>;
+/** The columns a client may write, in a fixed order: an update's shape is the subset it sets. */
+const WRITABLE = [${writable}] as const;
+${asText.length > 0 ? "/** The values a write binds; nullable instants as ISO text (see `writePlaceholders`). */\n" : ""}type Writable = ${writableType};
 
 function to${P}(row: ${P}Row): ${P} {
   return {
@@ -110,6 +152,87 @@ function explainWriteError(error: unknown): never {
   throw error;
 }
 
+// The statements of the success paths, built once (see db/prepared.ts); failure paths build theirs.
+// The service's own placeholders (id, version, q, limit, cursor_key, cursor_id) are names no field can have.
+const placeholder = sql.placeholder;
+const byId = eq(${t}.id, placeholder("id"));
+const pinnedVersion = (pinned: boolean) => (pinned ? eq(${t}.version, placeholder("version")) : undefined);
+/** Flags as a short part of a statement's name (Postgres keeps 63 bytes of one): a bit each, in base 36. */
+const flagBits = (flags: boolean[]) => flags.reduce((bits, flag, index) => (flag ? bits | (1n << BigInt(index)) : bits), 0n).toString(36);
+
+/** Where each written column's value comes from: Drizzle passes these placeholders' values through the column's encoder. */
+const writePlaceholders = {
+${placeholders}
+};
+
+const selectById = rowStatement("${prefix}_select_by_id", ${t}, (db) => db.select().from(${t}).where(byId));
+
+const insert${P} = rowStatement("${prefix}_insert", ${t}, (db) =>
+  db
+    .insert(${t})
+    .values({ id: placeholder("id"), ...writePlaceholders })
+    .returning(),
+);
+
+const update${P} = rowStatementFamily(
+  "${prefix}_update",
+  ${t},
+  ({ columns, pinned }: { columns: readonly (typeof WRITABLE)[number][]; pinned: boolean }) =>
+    \`\${flagBits(WRITABLE.map((column) => columns.includes(column)))}\${pinned ? "_v" : ""}\`,
+  (db, { columns, pinned }) =>
+    db
+      .update(${t})
+      .set({
+        ...Object.fromEntries(columns.map((column) => [column, writePlaceholders[column]])),
+        version: sql\`\${${t}.version} + 1\`,
+        updatedAt: sql\`now()\`,
+      })
+      .where(and(byId, pinnedVersion(pinned)))
+      .returning(),
+);
+
+/** Which filters a list has and whether it starts after a cursor: its statement's shape (the values are placeholders). */
+interface ListShape {
+  sort: ${P}Sort;
+${listFlags.map((flag) => `  ${flag}: boolean;`).join("\n")}
+}
+
+// Placeholders in a WHERE reach the driver as they are, without the column's encoder: filters are
+// references, enums and booleans, whose values need none.
+const list${names.pascalPlural} = rowStatementFamily(
+  "${prefix}_list",
+  ${t},
+  (shape: ListShape) => \`\${${names.camel}Sorts.indexOf(shape.sort)}_\${flagBits([${listFlags.map((flag) => `shape.${flag}`).join(", ")}])}\`,
+  (db, shape) => {
+    const { orderBy, after } = keysetOrder(
+      { sort: shape.sort, columns: sortColumns, idColumn: ${t}.id },
+      shape.cursor ? { key: placeholder("cursor_key"), id: placeholder("cursor_id") } : undefined,
+    );
+    return db
+      .select()
+      .from(${t})
+      .where(
+        and(
+${listConditions.join("\n")}
+          after,
+        ),
+      )
+      .orderBy(...orderBy)
+      .limit(placeholder("limit"));
+  },
+);
+
+const delete${P} = rowStatementFamily(
+  "${prefix}_delete",
+  ${t},
+  (pinned: boolean) => (pinned ? "v" : "any"),
+  (db, pinned) =>
+    db
+      .delete(${t})
+      .where(and(byId, pinnedVersion(pinned)))
+      .returning(),
+);
+
 export interface ${P}Page {
   data: ${P}[];
   nextCursor: string | null;
@@ -120,8 +243,6 @@ export class ${P}Repository {
   constructor(private readonly db: Database) {}
 
   async list(query: List${names.pascalPlural}Query): Promise<${P}Page> {
-    const conditions: (SQL | undefined)[] = [];
-${conditions.join("\n")}
     const request = {
       sort: query.sort ?? DEFAULT_SORT,
       columns: sortColumns,
@@ -130,32 +251,32 @@ ${conditions.join("\n")}
       cursor: query.cursor,
       filters: [${filterValues.join(", ")}],
     };
-    const { after, orderBy, limit } = keysetQuery(request);
-    const rows = await this.db
-      .select()
-      .from(${t})
-      .where(and(...conditions, after))
-      .orderBy(...orderBy)
-      .limit(limit);
+    const position = keysetPosition(request);
+    const statement = list${names.pascalPlural}({
+      sort: request.sort,
+${[...(search.length > 0 ? ["q"] : []), ...filters.map((field) => field.name)].map((name) => `      ${name}: query.${name} !== undefined,`).join("\n")}
+      cursor: position !== undefined,
+    });
+    const rows = await statement(this.db, {
+${search.length > 0 ? "      q: query.q === undefined ? undefined : likePattern(query.q),\n" : ""}${filters.map((field) => `      ${field.name}: query.${field.name},`).join("\n")}
+      cursor_key: position?.key,
+      cursor_id: position?.id,
+      // One row more than the page tells whether a next page exists, without a COUNT.
+      limit: request.limit + 1,
+    });
     const page = keysetPage(request, rows);
     return { data: page.rows.map(to${P}), nextCursor: page.nextCursor };
   }
 
   async getById(id: string): Promise<${P}> {
-    const [row] = await this.db.select().from(${t}).where(eq(${t}.id, id));
+    const [row] = await selectById(this.db, { id });
     if (!row) throw notFound("${capitalise(names.words)}");
     return to${P}(row);
   }
 
   async create(input: Create${P}Input): Promise<${P}> {
-    const rows = await this.db
-      .insert(${t})
-      .values({ id: uuidv7(), ...fullValues(input) })
-      .returning()
-      .catch(explainWriteError);
-    const [row] = rows;
-    if (!row) throw new Error("INSERT … RETURNING returned no row");
-    return to${P}(row);
+    const rows = await insert${P}(this.db, { id: uuidv7(), ...fullValues(input) }).catch(explainWriteError);
+    return to${P}(firstRow(rows));
   }
 
   /** Full replacement: omitted optional fields become null. */
@@ -169,7 +290,7 @@ ${conditions.join("\n")}
 ${fields
   .map((field) => {
     const value = `input.${field.name}`;
-    return `    if (${value} !== undefined) changes.${field.name} = ${toRow(field, value)};`;
+    return `    if (${value} !== undefined) changes.${field.name} = ${toWrite(field, value)};`;
   })
   .join("\n")}
     return this.update(id, changes, expectedVersion);
@@ -177,15 +298,11 @@ ${fields
 
   /** Deletes the ${names.words}; with \`expectedVersion\`, only that version (else 412). Still referenced: 409. */
   async remove(id: string, expectedVersion: number | undefined): Promise<void> {
-    const rows = await this.db
-      .delete(${t})
-      .where(and(eq(${t}.id, id), expectedVersion === undefined ? undefined : eq(${t}.version, expectedVersion)))
-      .returning({ id: ${t}.id })
-      .catch((error: unknown) => {
-        if (databaseErrorCode(error) === "23503")
-          throw new ApiError("conflict", "Other resources still refer to this ${names.words}; delete or change them first.");
-        throw error;
-      });
+    const rows = await delete${P}(expectedVersion !== undefined)(this.db, { id, version: expectedVersion }).catch((error: unknown) => {
+      if (databaseErrorCode(error) === "23503")
+        throw new ApiError("conflict", "Other resources still refer to this ${names.words}; delete or change them first.");
+      throw error;
+    });
     if (rows.length === 0) await this.explainMiss(id);
   }
 
@@ -194,12 +311,11 @@ ${fields
    * statement, so of two writers holding one ETag exactly one matches.
    */
   private async update(id: string, changes: Partial<Writable>, expectedVersion: number | undefined): Promise<${P}> {
-    const rows = await this.db
-      .update(${t})
-      .set({ ...changes, version: sql\`\${${t}.version} + 1\`, updatedAt: sql\`now()\` })
-      .where(and(eq(${t}.id, id), expectedVersion === undefined ? undefined : eq(${t}.version, expectedVersion)))
-      .returning()
-      .catch(explainWriteError);
+    const statement = update${P}({
+      columns: WRITABLE.filter((column) => Object.hasOwn(changes, column)),
+      pinned: expectedVersion !== undefined,
+    });
+    const rows = await statement(this.db, { ...changes, id, version: expectedVersion }).catch(explainWriteError);
     const [row] = rows;
     if (!row) return this.explainMiss(id);
     return to${P}(row);
