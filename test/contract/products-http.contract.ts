@@ -4,6 +4,7 @@ import { type ContractTarget, json, productInput, uniqueTag } from "./target";
 
 interface Operation {
   operationId?: string;
+  parameters?: { name: string; in: string }[];
   responses: Record<string, { content?: Record<string, unknown> }>;
 }
 
@@ -60,6 +61,14 @@ export function productsHttpContract(target: ContractTarget) {
         const responses = byId.get(operationId)?.responses ?? {};
         for (const status of statuses) expect(Object.keys(responses), `${operationId} ${status}`).toContain(status);
       }
+      // Conditional headers are plain documented parameters (no runtime schema): still in the document.
+      const headers = (operationId: string) =>
+        byId
+          .get(operationId)
+          ?.parameters?.filter((p) => p.in === "header")
+          .map((p) => p.name);
+      expect(headers("getProduct")).toEqual(["If-None-Match"]);
+      for (const operationId of ["replaceProduct", "patchProduct", "deleteProduct"]) expect(headers(operationId)).toEqual(["If-Match"]);
     });
   });
 }

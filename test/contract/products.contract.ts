@@ -456,15 +456,15 @@ export function productsContract(target: ContractTarget) {
         expect(created.status).toBe(201);
         if (created.status !== 201) return;
         const product = await created.json();
-        const fetched = await target.client.api.v1.products[":id"].$get({ param: { id: product.id }, header: {} });
+        const fetched = await target.client.api.v1.products[":id"].$get({ param: { id: product.id } });
         expect(fetched.status).toBe(200);
         if (fetched.status !== 200) return;
         expect((await fetched.json()).sku).toBe(`TY-${tag}`);
-        const patched = await target.client.api.v1.products[":id"].$patch({
-          param: { id: product.id },
-          header: {},
-          json: { priceCents: 300 },
-        });
+        // Conditional headers are documented parameters, not schema inputs: they go with the request options.
+        const patched = await target.client.api.v1.products[":id"].$patch(
+          { param: { id: product.id }, json: { priceCents: 300 } },
+          { headers: { "if-match": fetched.headers.get("etag") ?? "" } },
+        );
         expect(patched.status).toBe(200);
         const page = await target.client.api.v1.products.$get({ query: { q: tag } });
         expect(page.status).toBe(200);

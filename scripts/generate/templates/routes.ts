@@ -3,9 +3,9 @@ import type { Resource } from "../model";
 export function routesTemplate({ names }: Resource): string {
   const P = names.pascal;
   const a = /^[aeiou]/.test(names.words) ? "an" : "a";
-  return `import { createRoute, z } from "@hono/zod-openapi";
+  return `import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../../core/auth/middleware";
-import { authProblems, bearerSecurity, commonProblems, problemResponses } from "../../core/openapi";
+import { authProblems, bearerSecurity, commonProblems, conditionalHeader, problemResponses } from "../../core/openapi";
 import {
   Create${P}Schema,
   List${names.pascalPlural}QuerySchema,
@@ -22,19 +22,7 @@ const etagHeader = {
   ETag: { description: "Entity tag of this version; send it back in \`If-Match\`.", schema: { type: "string" as const } },
 };
 
-const IfMatchHeaders = z.object({
-  "if-match": z
-    .string()
-    .optional()
-    .openapi({ param: { description: "Only change the ${names.words} if its ETag is one of these (else 412)." } }),
-});
-
-const IfNoneMatchHeaders = z.object({
-  "if-none-match": z
-    .string()
-    .optional()
-    .openapi({ param: { description: "Answer 304 without a body when the ETag matches." } }),
-});
+const ifMatch = conditionalHeader("If-Match", "Only change the ${names.words} if its ETag is one of these (else 412).");
 
 const ${names.camel}Json = (description: string) => ({
   description,
@@ -80,7 +68,8 @@ export const getById = createRoute({
   operationId: "get${P}",
   tags,
   summary: "Get ${a} ${names.words}",
-  request: { params: ${P}IdParamsSchema, headers: IfNoneMatchHeaders },
+  request: { params: ${P}IdParamsSchema },
+  parameters: [conditionalHeader("If-None-Match", "Answer 304 without a body when the ETag matches.")],
   responses: {
     200: ${names.camel}Json("The ${names.words}."),
     304: { description: "Not modified: \`If-None-Match\` matched.", headers: etagHeader },
@@ -116,9 +105,9 @@ export const replace = createRoute({
   summary: "Replace ${a} ${names.words}'s writable fields",
   request: {
     params: ${P}IdParamsSchema,
-    headers: IfMatchHeaders,
     body: { required: true, content: { "application/json": { schema: Replace${P}Schema } } },
   },
+  parameters: [ifMatch],
   responses: {
     200: ${names.camel}Json("The replaced ${names.words}."),
     ...updateProblems,
@@ -135,7 +124,6 @@ export const patch = createRoute({
   summary: "Change some fields (JSON merge patch)",
   request: {
     params: ${P}IdParamsSchema,
-    headers: IfMatchHeaders,
     body: {
       required: true,
       content: {
@@ -144,6 +132,7 @@ export const patch = createRoute({
       },
     },
   },
+  parameters: [ifMatch],
   responses: {
     200: ${names.camel}Json("The patched ${names.words}."),
     ...updateProblems,
@@ -158,7 +147,8 @@ export const remove = createRoute({
   operationId: "delete${P}",
   tags,
   summary: "Delete ${a} ${names.words}",
-  request: { params: ${P}IdParamsSchema, headers: IfMatchHeaders },
+  request: { params: ${P}IdParamsSchema },
+  parameters: [ifMatch],
   responses: {
     204: { description: "Deleted." },
     ...problemResponses(...authProblems, "not_found", "conflict", "precondition_failed", "validation_failed", ...commonProblems),

@@ -1,9 +1,10 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../../core/auth/middleware";
 import {
   authProblems,
   bearerSecurity,
   commonProblems,
+  conditionalHeader,
   IdempotencyKeyHeaders,
   idempotencyReplayedHeader,
   problemResponses,
@@ -25,23 +26,7 @@ const etagHeader = {
   ETag: { description: "Entity tag of this version; send it back in `If-Match`.", schema: { type: "string" as const } },
 };
 
-const IfMatchHeaders = z.object({
-  "if-match": z
-    .string()
-    .optional()
-    .openapi({
-      param: { description: "Only change the product if its ETag is one of these (else 412)." },
-    }),
-});
-
-const IfNoneMatchHeaders = z.object({
-  "if-none-match": z
-    .string()
-    .optional()
-    .openapi({
-      param: { description: "Answer 304 without a body when the ETag matches." },
-    }),
-});
+const ifMatch = conditionalHeader("If-Match", "Only change the product if its ETag is one of these (else 412).");
 
 const productJson = (description: string) => ({
   description,
@@ -87,7 +72,8 @@ export const getById = createRoute({
   operationId: "getProduct",
   tags,
   summary: "Get a product",
-  request: { params: ProductIdParamsSchema, headers: IfNoneMatchHeaders },
+  request: { params: ProductIdParamsSchema },
+  parameters: [conditionalHeader("If-None-Match", "Answer 304 without a body when the ETag matches.")],
   responses: {
     200: productJson("The product."),
     304: { description: "Not modified: `If-None-Match` matched.", headers: etagHeader },
@@ -130,9 +116,9 @@ export const replace = createRoute({
   summary: "Replace a product's writable fields",
   request: {
     params: ProductIdParamsSchema,
-    headers: IfMatchHeaders,
     body: { required: true, content: { "application/json": { schema: ReplaceProductSchema } } },
   },
+  parameters: [ifMatch],
   responses: {
     200: productJson("The replaced product."),
     ...updateProblems,
@@ -149,7 +135,6 @@ export const patch = createRoute({
   summary: "Change some fields (JSON merge patch)",
   request: {
     params: ProductIdParamsSchema,
-    headers: IfMatchHeaders,
     body: {
       required: true,
       content: {
@@ -158,6 +143,7 @@ export const patch = createRoute({
       },
     },
   },
+  parameters: [ifMatch],
   responses: {
     200: productJson("The patched product."),
     ...updateProblems,
@@ -172,7 +158,8 @@ export const remove = createRoute({
   operationId: "deleteProduct",
   tags,
   summary: "Delete a product",
-  request: { params: ProductIdParamsSchema, headers: IfMatchHeaders },
+  request: { params: ProductIdParamsSchema },
+  parameters: [ifMatch],
   responses: {
     204: { description: "Deleted." },
     ...problemResponses(...authProblems, "not_found", "precondition_failed", "validation_failed", ...commonProblems),
