@@ -79,7 +79,6 @@ export const bearerSecurity = [{ oauth2: [] }, { bearer: [] }];
 /** Problems any `/api` operation can answer with, whatever its input. */
 export const commonProblems = ["bad_request", "internal_error", "service_unavailable"] as const;
 
-/** The `Idempotency-Key` request header of create operations. */
 /**
  * `If-Match` / `If-None-Match`, documented as plain OpenAPI parameters rather
  * than zod schemas: every header value is a string, so a schema could never
@@ -91,6 +90,7 @@ export function conditionalHeader(name: "If-Match" | "If-None-Match", descriptio
   return { name, in: "header" as const, required: false, description, schema: { type: "string" as const } };
 }
 
+/** The `Idempotency-Key` request header of create operations. */
 export const IdempotencyKeyHeaders = z.object({
   "idempotency-key": z
     .string()
