@@ -42,6 +42,14 @@ export function rowStatement<Table extends PgTable>(
 }
 
 /**
+ * Flags as a short part of a statement's name: a bit each, in base 36, so that
+ * a name stays unambiguous and within Postgres' 63 bytes however many flags
+ * (columns set, filters present) a shape has.
+ */
+export const flagBits = (flags: readonly boolean[]) =>
+  flags.reduce((bits, flag, index) => (flag ? bits | (1n << BigInt(index)) : bits), 0n).toString(36);
+
+/**
  * Statements of one family built on first use, one per shape: a PATCH that
  * sets `name` and one that sets `priceCents` are different SQL. `shape` must
  * come from a small fixed set (column names, flags), never from raw input, so

@@ -1,3 +1,4 @@
+import { flagBits } from "../../../src/db/prepared";
 import type { Field, Resource } from "../model";
 import { toApi, toRow } from "./field-code";
 import { filterFields, searchFields } from "./schemas";
@@ -5,8 +6,8 @@ import { filterFields, searchFields } from "./schemas";
 /** Postgres keeps 63 bytes of a name: `rowStatement` refuses longer ones. */
 const MAX_NAME_BYTES = 63;
 
-/** Every one of `count` flags set, as the generated `flagBits` writes it: a bit each, in base 36. */
-const allFlags = (count: number) => ((1n << BigInt(count)) - 1n).toString(36);
+/** Every one of `count` flags set, as `flagBits` writes it in a statement's name. */
+const allFlags = (count: number) => flagBits(Array.from({ length: count }, () => true));
 
 /** The longest name one of the resource's statements can take, when it is over the bytes Postgres keeps (`rowStatement` would refuse it). */
 export function overlongStatementName(resource: Resource): string | undefined {
@@ -82,7 +83,7 @@ import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { databaseErrorCode } from "../../db/errors";
 import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
-import { rowStatement, rowStatementFamily } from "../../db/prepared";
+import { flagBits, rowStatement, rowStatementFamily } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
 ${search.length > 0 ? 'import { containsPattern, likePattern } from "../../db/search";\n' : ""}import { type Create${P}Input, type List${names.pascalPlural}Query, type ${P}, type ${P}Sort, type Patch${P}Input, ${names.camel}Sorts } from "./${names.kebabPlural}.schemas";
 import { type ${P}Row, ${t} } from "./${names.kebabPlural}.table";
@@ -157,8 +158,6 @@ function explainWriteError(error: unknown): never {
 const placeholder = sql.placeholder;
 const byId = eq(${t}.id, placeholder("id"));
 const pinnedVersion = (pinned: boolean) => (pinned ? eq(${t}.version, placeholder("version")) : undefined);
-/** Flags as a short part of a statement's name (Postgres keeps 63 bytes of one): a bit each, in base 36. */
-const flagBits = (flags: boolean[]) => flags.reduce((bits, flag, index) => (flag ? bits | (1n << BigInt(index)) : bits), 0n).toString(36);
 
 /** Where each written column's value comes from: Drizzle passes these placeholders' values through the column's encoder. */
 const writePlaceholders = {

@@ -4,7 +4,7 @@ import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
 import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
-import { rowStatement, rowStatementFamily } from "../../db/prepared";
+import { flagBits, rowStatement, rowStatementFamily } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
 import { containsPattern, likePattern } from "../../db/search";
 import { type ClaimedKey, IdempotencyRepository } from "../idempotency/idempotency.repository";
@@ -71,7 +71,7 @@ const updateProduct = rowStatementFamily(
   "products_update",
   products,
   ({ columns, pinned }: { columns: readonly (typeof CHANGEABLE)[number][]; pinned: boolean }) =>
-    `${columns.map((column) => CHANGEABLE.indexOf(column)).join("")}${pinned ? "_v" : ""}`,
+    `${flagBits(CHANGEABLE.map((column) => columns.includes(column)))}${pinned ? "_v" : ""}`,
   (db, { columns, pinned }) =>
     db
       .update(products)
@@ -98,7 +98,7 @@ const listProducts = rowStatementFamily(
   "products_list",
   products,
   (shape: ListShape) =>
-    `${shape.sort.replace("-", "d_")}_${[shape.q, shape.minPrice, shape.maxPrice, shape.currency, shape.after].map(Number).join("")}`,
+    `${shape.sort.replace("-", "d_")}_${flagBits([shape.q, shape.minPrice, shape.maxPrice, shape.currency, shape.after])}`,
   (db, shape) => {
     const { orderBy, after } = keysetOrder(
       { sort: shape.sort, columns: sortColumns, idColumn: products.id },
