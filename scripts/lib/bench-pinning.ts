@@ -7,7 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import os from "node:os";
-import { descendants } from "./bench-process";
+import { childrenOf } from "./bench-process";
 
 export interface Pinning {
   /** How the processes were placed, for the report. */
@@ -42,7 +42,7 @@ export function choosePinning(enabled: boolean): Pinning {
     description: `server on CPU 0; Postgres and load generator on CPU ${rest}`,
     server: (pid) => pin("0", pid),
     others: (pid) => {
-      for (const each of [pid, ...descendants(pid)]) pin(rest, each);
+      for (const each of [pid, ...childrenOf(pid)]) pin(rest, each);
     },
     generator: (pid) => pin(rest, pid),
     release: (pid) => pin(`0-${cpus - 1}`, pid),

@@ -32,10 +32,11 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
+/** "pid (comm) state ppid …": comm may contain spaces, so fields are counted after the last ")" (state is 0, ppid 1). */
+const statFields = (stat: string) => stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+
 function fromProc(pid: number): ProcessSample {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // "pid (comm) state ppid …": comm may contain spaces, so count fields after the last ")".
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const fields = statFields(readFileSync(`/proc/${pid}/stat`, "utf8"));
   // Fields 14 and 15 of proc(5) (utime, stime) are 11 and 12 after "state".
   const [user, system] = [Number(fields[11]), Number(fields[12])];
   const ticks = user + system;
@@ -67,25 +68,24 @@ export function sampleProcess(pid: number): ProcessSample {
   return process.platform === "linux" ? fromProc(pid) : fromPs(pid);
 }
 
-/** Parent pid of every process, from /proc (Linux only; empty elsewhere). */
-function parents(): Map<number, number> {
-  const parentOf = new Map<number, number>();
-  if (process.platform !== "linux") return parentOf;
+/** The fields after "state" of every process's /proc/<pid>/stat, read once (Linux only; empty elsewhere). */
+function allStats(): Map<number, string[]> {
+  const stats = new Map<number, string[]>();
+  if (process.platform !== "linux") return stats;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      stats.set(Number(entry), statFields(readFileSync(`/proc/${entry}/stat`, "utf8")));
     } catch {
       // exited while we looked
     }
   }
-  return parentOf;
+  return stats;
 }
 
 /** The direct children of a process (Postgres: its backends and helpers). */
-export function descendants(rootPid: number): number[] {
-  return [...parents()].filter(([, parent]) => parent === rootPid).map(([pid]) => pid);
+export function childrenOf(rootPid: number): number[] {
+  return [...allStats()].filter(([, fields]) => Number(fields[1]) === rootPid).map(([pid]) => pid);
 }
 
 /**
@@ -96,14 +96,8 @@ export function descendants(rootPid: number): number[] {
 export function sampleTreeCpuMs(rootPid: number): number {
   if (process.platform !== "linux") return Number.NaN;
   let total = 0;
-  for (const pid of [rootPid, ...descendants(rootPid)]) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
-    } catch {
-      // exited while we looked
-    }
+  for (const [pid, fields] of allStats()) {
+    if (pid === rootPid || Number(fields[1]) === rootPid) total += ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
   }
   return total;
 }
