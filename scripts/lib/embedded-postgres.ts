@@ -424,6 +424,9 @@ async function launch(
     // TCP only: no Unix socket (its path length is limited and its folder must be writable).
     "-c",
     "unix_socket_directories=",
+    // Sessions in UTC, as on Neon, whatever zone initdb found on this machine.
+    "-c",
+    "TimeZone=UTC",
     ...(options.fast ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
   ];
   const tail: string[] = [];

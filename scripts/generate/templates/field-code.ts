@@ -129,13 +129,6 @@ export function describe(field: Field): string {
 
 const capitaliseFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** Row value → API value. */
-export function toApi(field: Field): string {
-  const value = `row.${field.name}`;
-  if (field.type === "timestamp") return field.optional ? `${value}?.toISOString() ?? null` : `${value}.toISOString()`;
-  return value;
-}
-
 /** API input value → row value (`input.x` is defined here). */
 export function toRow(field: Field, value: string): string {
   if (field.type === "timestamp") return field.optional ? `${value} === null ? null : new Date(${value})` : `new Date(${value})`;

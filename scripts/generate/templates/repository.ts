@@ -1,6 +1,6 @@
 import { flagBits } from "../../../src/db/prepared";
 import type { Field, Resource } from "../model";
-import { toApi, toRow } from "./field-code";
+import { toRow } from "./field-code";
 import { filterFields, searchFields } from "./schemas";
 
 /** Postgres keeps 63 bytes of a name: `rowStatement` refuses longer ones. */
@@ -83,7 +83,7 @@ import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { databaseErrorCode } from "../../db/errors";
 import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
-import { flagBits, rowStatement, rowStatementFamily } from "../../db/prepared";
+import { flagBits, rowStatement, rowStatementFamily, type StatementRow } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
 ${search.length > 0 ? 'import { containsPattern, likePattern } from "../../db/search";\n' : ""}import { type Create${P}Input, type List${names.pascalPlural}Query, type ${P}, type ${P}Sort, type Patch${P}Input, ${names.camel}Sorts } from "./${names.kebabPlural}.schemas";
 import { type ${P}Row, ${t} } from "./${names.kebabPlural}.table";
@@ -97,13 +97,16 @@ const sortColumns = { createdAt: ${t}.createdAt } as const;
 const WRITABLE = [${writable}] as const;
 ${asText.length > 0 ? "/** The values a write binds; nullable instants as ISO text (see `writePlaceholders`). */\n" : ""}type Writable = ${writableType};
 
-function to${P}(row: ${P}Row): ${P} {
+/** A row from a prepared statement: its instants are already the API's text. */
+type Stored${P} = StatementRow<typeof ${t}>;
+
+function to${P}(row: Stored${P}): ${P} {
   return {
     id: row.id,
-${fields.map((field) => `    ${field.name}: ${toApi(field)},`).join("\n")}
+${fields.map((field) => `    ${field.name}: row.${field.name},`).join("\n")}
     version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 

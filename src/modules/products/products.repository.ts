@@ -4,7 +4,7 @@ import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
 import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
-import { flagBits, rowStatement, rowStatementFamily } from "../../db/prepared";
+import { flagBits, rowStatement, rowStatementFamily, type StatementRow } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
 import { containsPattern, likePattern } from "../../db/search";
 import { type ClaimedKey, IdempotencyRepository } from "../idempotency/idempotency.repository";
@@ -20,7 +20,10 @@ const sortColumns = {
   priceCents: products.priceCents,
 } as const;
 
-function toProduct(row: ProductRow): Product {
+/** A products row from a prepared statement: its instants are already the API's text. */
+type StoredProduct = StatementRow<typeof products>;
+
+function toProduct(row: StoredProduct): Product {
   return {
     id: row.id,
     name: row.name,
@@ -29,8 +32,8 @@ function toProduct(row: ProductRow): Product {
     currency: row.currency,
     sku: row.sku,
     version: row.version,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
   };
 }
 
@@ -216,7 +219,9 @@ export class ProductRepository {
         (statement, created) => statement.select().from(created),
       )
       .catch(conflictOnSku);
-    return toProduct(firstRow(rows));
+    // Drizzle mapped this statement's row itself, instants as `Date`s.
+    const row = firstRow(rows);
+    return toProduct({ ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() });
   }
 
   /** Full replacement: omitted optional fields go back to their defaults. */
