@@ -36,9 +36,11 @@ function redact(value: unknown, depth = 0): unknown {
     return { type: value.type, message: (value as Event & { message?: unknown }).message };
   }
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
+  // for…in with hasOwn rather than Object.entries: this runs on every request's log line.
   const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    out[key] = secretKey.test(key) ? "[redacted]" : redact(inner, depth + 1);
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (Object.hasOwn(record, key)) out[key] = secretKey.test(key) ? "[redacted]" : redact(record[key], depth + 1);
   }
   return out;
 }

@@ -8,8 +8,7 @@ export const requestId = createMiddleware<AppEnv>(async (c, next) => {
   const offered = c.req.header("x-request-id");
   const id = offered && saneRequestId.test(offered) ? offered : crypto.randomUUID();
   c.set("requestId", id);
-  c.header("X-Request-Id", id);
   await next();
-  // Error handlers build fresh responses; make sure the header survives them.
+  // Set on the final response: error handlers build fresh ones.
   c.res.headers.set("X-Request-Id", id);
 });

@@ -12,8 +12,8 @@ export const securityHeaders = createMiddleware(async (c, next) => {
   headers.set("Cross-Origin-Resource-Policy", "same-origin");
   if (!headers.has("Content-Security-Policy")) headers.set("Content-Security-Policy", API_CSP);
   // HSTS is meaningful only over TLS; on plain http it would be ignored or, behind a proxy, misleading.
-  const forwardedProto = c.req.header("x-forwarded-proto");
-  if (new URL(c.req.url).protocol === "https:" || forwardedProto === "https") {
+  // A request's URL is already normalised (lower-case scheme), so no URL parse is needed to read it.
+  if (c.req.url.startsWith("https:") || c.req.header("x-forwarded-proto") === "https") {
     headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   }
 });
