@@ -38,7 +38,7 @@ export const get${P}: RouteHandler<typeof getById, AppEnv> = async (c) => {
 export const create${P}: RouteHandler<typeof create, AppEnv> = async (c) => {
   const ${v} = await repository(c).create(c.req.valid("json"));
   c.header("ETag", etagFor(${v}.id, ${v}.version));
-  c.header("Location", \`\${new URL(c.req.url).pathname.replace(/\\/$/, "")}/\${${v}.id}\`);
+  c.header("Location", \`\${c.req.path.replace(/\\/$/, "")}/\${${v}.id}\`);
   return c.json(${v}, 201);
 };
 

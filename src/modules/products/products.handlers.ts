@@ -34,7 +34,7 @@ export const getProduct: RouteHandler<typeof getById, AppEnv> = async (c) => {
 export const createProduct: RouteHandler<typeof create, AppEnv> = async (c) => {
   const product = await repository(c).create(c.req.valid("json"), c.get("idempotency"));
   c.header("ETag", etagFor(product.id, product.version));
-  c.header("Location", `${new URL(c.req.url).pathname.replace(/\/$/, "")}/${product.id}`);
+  c.header("Location", `${c.req.path.replace(/\/$/, "")}/${product.id}`);
   return c.json(product, 201);
 };
 

@@ -27,7 +27,7 @@ export const listUsers: RouteHandler<typeof list, AppEnv> = async (c) => {
 export const createUser: RouteHandler<typeof create, AppEnv> = async (c) => {
   const { email, password, role } = c.req.valid("json");
   const user = toUser(await repository(c).create({ email, role, passwordHash: await hashPassword(password) }, c.get("idempotency")));
-  c.header("Location", `${new URL(c.req.url).pathname.replace(/\/$/, "")}/${user.id}`);
+  c.header("Location", `${c.req.path.replace(/\/$/, "")}/${user.id}`);
   return c.json(user, 201);
 };
 
