@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Handler } from "hono";
+import { TrieRouter } from "hono/router/trie-router";
 import type { Config } from "./config";
 import { runAfterResponse } from "./core/after-response";
 import { createTokenVerifier, type ExternalIdpSettings, type JwtSettings } from "./core/auth/jwt";
@@ -56,7 +57,10 @@ export function createApp({
   observeRequest,
   metrics,
 }: AppDependencies) {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Trie, named rather than found: Hono's default (SmartRouter) first tries to build a
+  // RegExpRouter, which refuses `/users/me` beside `/users/:id`, and it would find that
+  // out on the first request of every process and isolate, 2.5–3.5 ms each on Node.
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, router: new TrieRouter() });
   const jwt = jwtSettings(config);
   const verifyToken = createTokenVerifier(jwt, externalIdentityProvider(config, jwksFetch));
   const guards: LoginGuards = { ...defaultLoginGuards(config, clientAddress), ...loginGuards };
