@@ -46,7 +46,7 @@ export interface WorkersResult {
   startupMs: number;
   startupRunsMs: number[];
   /** Medians of the same measurement for an empty Worker and one that only loads the Neon driver and Drizzle. */
-  startupReferences: { emptyMs: number; databaseDriverMs: number };
+  startupReferences: { emptyMs: number; databaseDriverMs: number; librariesMs: number };
   wranglerDev?: { endpoint: string; requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number };
 }
 
@@ -221,7 +221,8 @@ export function formatReport(results: BenchResults): string {
     );
     out.push(
       `         for scale, measured the same way: an empty Worker ${fixed(w.startupReferences.emptyMs, 1)} ms; ` +
-        `one that only loads the Neon driver and Drizzle ${fixed(w.startupReferences.databaseDriverMs, 1)} ms`,
+        `one that only loads the Neon driver and Drizzle ${fixed(w.startupReferences.databaseDriverMs, 1)} ms; ` +
+        `one that loads all the libraries the Worker uses and builds nothing ${fixed(w.startupReferences.librariesMs, 1)} ms`,
     );
     if (w.wranglerDev) {
       out.push(

@@ -27,8 +27,11 @@ export interface WorkerBundleFigures {
   /** Active CPU ms of the start-up phase in each `wrangler check startup` run. */
   startupRunsMs: number[];
   startupMs: number;
-  /** The same measurement of two reference Workers (scripts/bench-fixtures): an empty one, and one that only loads the database driver. */
-  references: { emptyMs: number; databaseDriverMs: number };
+  /**
+   * The same measurement of reference Workers (scripts/bench-fixtures): an empty one, one that
+   * only loads the database driver, and one that loads every library the service uses.
+   */
+  references: { emptyMs: number; databaseDriverMs: number; librariesMs: number };
 }
 
 function run(command: string, args: string[], options: { cwd: string; logFile: string }): Promise<void> {
@@ -96,6 +99,7 @@ export async function measureWorkerBundle(repoRoot: string, workDir: string, run
   const fixtures = path.join(repoRoot, "scripts", "bench-fixtures");
   const empty = await buildReference(wrangler, path.join(fixtures, "empty.worker.ts"), options);
   const driver = await buildReference(wrangler, path.join(fixtures, "database-driver.worker.ts"), options);
+  const libraries = await buildReference(wrangler, path.join(fixtures, "libraries.worker.ts"), options);
   const startupRunsMs = await startupRuns(wrangler, bundle, runs, options);
   return {
     rawBytes: size.rawBytes,
@@ -105,6 +109,7 @@ export async function measureWorkerBundle(repoRoot: string, workDir: string, run
     references: {
       emptyMs: median(await startupRuns(wrangler, empty, runs, options)),
       databaseDriverMs: median(await startupRuns(wrangler, driver, runs, options)),
+      librariesMs: median(await startupRuns(wrangler, libraries, runs, options)),
     },
   };
 }
