@@ -1,3 +1,5 @@
+import { type SQL, sql } from "drizzle-orm";
+
 // Postgres' text for a timestamptz in the UTC zone, as it is sent with DateStyle ISO
 // (the default): "2026-11-25 09:04:03.12+00". Fractions are trimmed of trailing zeros.
 const utcTimestamptz = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
@@ -18,3 +20,9 @@ export function isoInstant(value: unknown): string {
   if (utc) return `${utc[1]}T${utc[2]}.${(utc[3] ?? "").padEnd(3, "0").slice(0, 3)}Z`;
   return new Date(text).toISOString();
 }
+
+/**
+ * The same text built by Postgres, for answers assembled in SQL (stored idempotent
+ * answers): `instantText(sql.raw("created.created_at"))`.
+ */
+export const instantText = (instant: SQL): SQL => sql`to_char(${instant} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

@@ -3,6 +3,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
+import { instantText } from "../../db/instants";
 import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
 import { flagBits, rowStatement, rowStatementFamily, type StatementRow } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
@@ -41,8 +42,7 @@ function toProduct(row: StoredProduct): Product {
 const productJson = sql`json_build_object(
   'id', created.id, 'name', created.name, 'description', created.description, 'priceCents', created.price_cents,
   'currency', created.currency, 'sku', created.sku, 'version', created.version,
-  'createdAt', to_char(created.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'updatedAt', to_char(created.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+  'createdAt', ${instantText(sql.raw("created.created_at"))}, 'updatedAt', ${instantText(sql.raw("created.updated_at"))})`;
 const productHeaders = sql`json_build_object('Location', '/api/v1/products/' || created.id, 'ETag', '"' || created.id || '.' || created.version || '"')`;
 
 // The statements of the success paths, built once (see db/prepared.ts); failure paths build theirs.

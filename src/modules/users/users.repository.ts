@@ -4,6 +4,7 @@ import { ApiError, notFound } from "../../core/errors";
 import { isUuid, uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
+import { instantText } from "../../db/instants";
 import { keysetPage, keysetQuery } from "../../db/keyset";
 import { firstRow } from "../../db/rows";
 import { containsText } from "../../db/search";
@@ -29,8 +30,7 @@ function conflictOnEmail(error: unknown): never {
 // The stored answer is the API's User (never the hash), built in SQL from the new row.
 const userJson = sql`json_build_object(
   'id', created.id, 'email', created.email, 'role', created.role,
-  'createdAt', to_char(created.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-  'updatedAt', to_char(created.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+  'createdAt', ${instantText(sql.raw("created.created_at"))}, 'updatedAt', ${instantText(sql.raw("created.updated_at"))})`;
 const userHeaders = sql`json_build_object('Location', '/api/v1/users/' || created.id)`;
 
 const lastAdmin = () => new ApiError("conflict", "This is the last admin: make another admin first.");
