@@ -93,6 +93,10 @@ export function planService({ root, name, withoutProducts }: { root: string; nam
       result = result.replace(/\n[ \t]*\.route\(`\$\{API_PREFIX\}\/products`, productsRouter\)(;?)/, (_, semicolon: string) => semicolon);
       return result;
     });
+    // The dev script's summary and first curl named products; the demo seeder below adds none.
+    edit("scripts/dev.ts", (text) =>
+      text.replace("new demo product(s)", "new demo row(s)").replace("/api/v1/products\\n", "/api/v1/users/me\\n"),
+    );
     edit("src/core/docs.ts", (text) =>
       text
         .replace(/^\s*\{ name: "Products", description: "[^"]*" \},\n/m, "")

@@ -205,6 +205,9 @@ describe.concurrent("npm run generate", () => {
     expect(await read("drizzle/0001_init.sql")).not.toContain("products");
     expect(JSON.parse(await read("package.json")).scripts.load).toBeUndefined();
     expect(await read("test/contract/target.ts")).not.toContain("productInput");
+    const devScript = await read("scripts/dev.ts");
+    expect(devScript).not.toMatch(/products?\b/);
+    expect(devScript).toContain("/api/v1/users/me");
     expect(await read("test/node/contract.test.ts")).toMatch(/^idempotencyContract\(target\);$/m);
 
     // Its whole npm test, coverage gate included: the shared suites run on users, so they stay.
