@@ -19,6 +19,9 @@ export type RowStatement<Row> = (db: Database, values: Record<string, unknown>) 
 /** Postgres cuts identifiers, statement names included, to 63 bytes: two long names could become one. */
 const MAX_NAME_BYTES = 63;
 
+/** True when Postgres would cut `name` short; `rowStatement` refuses such a name (and the generator, a resource that makes one). */
+export const isOverlongStatementName = (name: string) => new TextEncoder().encode(name).length > MAX_NAME_BYTES;
+
 /**
  * A statement built by Drizzle once per process (per isolate on Workers)
  * instead of once per request, returning whole rows of `table`.
@@ -41,7 +44,7 @@ export function rowStatement<Table extends PgTable>(
   table: Table,
   build: (db: Database) => { toSQL(): Query },
 ): RowStatement<StatementRow<Table>> {
-  if (new TextEncoder().encode(name).length > MAX_NAME_BYTES) throw new Error(`statement name over ${MAX_NAME_BYTES} bytes: ${name}`);
+  if (isOverlongStatementName(name)) throw new Error(`statement name over ${MAX_NAME_BYTES} bytes: ${name}`);
   const mapRows = rowMapper(table);
   let query: Query | undefined;
   return (db, values) => {

@@ -1,10 +1,7 @@
-import { flagBits } from "../../../src/db/prepared";
+import { flagBits, isOverlongStatementName } from "../../../src/db/prepared";
 import type { Field, Resource } from "../model";
 import { toRow } from "./field-code";
 import { filterFields, searchFields } from "./schemas";
-
-/** Postgres keeps 63 bytes of a name: `rowStatement` refuses longer ones. */
-const MAX_NAME_BYTES = 63;
 
 /** Every one of `count` flags set, as `flagBits` writes it in a statement's name. */
 const allFlags = (count: number) => flagBits(Array.from({ length: count }, () => true));
@@ -20,7 +17,7 @@ export function overlongStatementName(resource: Resource): string | undefined {
     `${prefix}_list_1_${allFlags(listFlags)}`,
     `${prefix}_delete_any`,
   ].reduce((longest, name) => (name.length > longest.length ? name : longest));
-  return new TextEncoder().encode(longest).length > MAX_NAME_BYTES ? longest : undefined;
+  return isOverlongStatementName(longest) ? longest : undefined;
 }
 
 export function repositoryTemplate(resource: Resource): string {
