@@ -1,10 +1,10 @@
 /**
- * npm run dev       → embedded Postgres + migrations + demo data + WebSocket bridge + `wrangler dev` on :8787
+ * npm run dev       → embedded Postgres + migrations + demo data + local Neon `/sql` endpoint + `wrangler dev` on :8787
  * npm run dev:node  → the same database, served by the Node entry (src/server.ts)
  *
  * DATABASE_URL (environment, then .dev.vars) replaces the embedded database.
  * Ctrl-C stops everything this script started, and only that.
- * Knobs: PORT, DEV_PG_PORT (54329), DEV_BRIDGE_PORT (54330), DEV_DATA_DIR, LOG_LEVEL.
+ * Knobs: PORT, DEV_PG_PORT (54329), DEV_SQL_PORT (54330), DEV_DATA_DIR, LOG_LEVEL.
  */
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +13,7 @@ import { type DevDatabase, prepareDevDatabase } from "./lib/dev-database";
 import { type AppProcess, type ExitResult, startApp } from "./lib/dev-processes";
 import { type DevSettings, isLocalDatabase, readDevSettings, redactUrl } from "./lib/dev-settings";
 import { developmentUsers } from "./lib/seed-users";
-import { startWebSocketBridge, type WebSocketBridge } from "./lib/ws-bridge";
+import { type SqlOverHttpEndpoint, startSqlOverHttpEndpoint } from "./lib/sql-over-http";
 
 const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /**
@@ -25,7 +25,7 @@ const REPEAT_SIGNAL_MS = 1_000;
 /** What has been started so far, stopped in reverse order. */
 interface Started {
   database?: DevDatabase;
-  bridge?: WebSocketBridge | undefined;
+  sqlEndpoint?: SqlOverHttpEndpoint | undefined;
   app?: AppProcess;
 }
 
@@ -54,15 +54,18 @@ function stopRequested(): Promise<NodeJS.Signals> {
   });
 }
 
-/** The Neon driver in workerd cannot speak TCP: a Postgres on this machine needs the bridge, Neon does not. */
-async function startBridgeIfNeeded(settings: DevSettings, databaseUrl: string): Promise<WebSocketBridge | undefined> {
+/** The Worker talks to Neon's SQL-over-HTTP endpoint: a Postgres on this machine needs the local one, Neon does not. */
+async function startSqlEndpointIfNeeded(settings: DevSettings, databaseUrl: string): Promise<SqlOverHttpEndpoint | undefined> {
   if (settings.runtime !== "workers" || !isLocalDatabase(databaseUrl)) return undefined;
   try {
-    return await startWebSocketBridge({ port: settings.bridgePort, log: (line) => console.error(line) });
+    return await startSqlOverHttpEndpoint({ port: settings.sqlEndpointPort, log: (line) => console.error(line) });
   } catch (error) {
-    throw new Error(`Could not start the WebSocket bridge on 127.0.0.1:${settings.bridgePort} (set DEV_BRIDGE_PORT to use another port)`, {
-      cause: error,
-    });
+    throw new Error(
+      `Could not start the local /sql endpoint on 127.0.0.1:${settings.sqlEndpointPort} (set DEV_SQL_PORT to use another port)`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -88,7 +91,7 @@ function printWhereToGo(settings: DevSettings): void {
 async function stopAll(started: Started, signal: NodeJS.Signals): Promise<void> {
   const steps: Array<[string, () => Promise<unknown>]> = [
     ["app", async () => started.app?.stop(signal)],
-    ["WebSocket bridge", async () => started.bridge?.close()],
+    ["/sql endpoint", async () => started.sqlEndpoint?.close()],
     ["Postgres", async () => started.database?.server?.stop()],
   ];
   for (const [name, step] of steps) {
@@ -122,10 +125,10 @@ async function main(): Promise<number> {
       return 0;
     }
 
-    started.bridge = await startBridgeIfNeeded(settings, database.url);
+    started.sqlEndpoint = await startSqlEndpointIfNeeded(settings, database.url);
     started.app = startApp(settings, {
       databaseUrl: database.url,
-      neonWsProxy: started.bridge?.proxyHost,
+      neonHttpEndpoint: started.sqlEndpoint?.url,
       databaseUrlInDevVars: settings.userDatabaseSource === ".dev.vars",
     });
     printWhereToGo(settings);

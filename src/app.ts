@@ -2,7 +2,6 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Handler } from "hono";
 import { TrieRouter } from "hono/router/trie-router";
 import type { Config } from "./config";
-import { runAfterResponse } from "./core/after-response";
 import { createTokenVerifier, type ExternalIdpSettings, type JwtSettings } from "./core/auth/jwt";
 import { authenticate } from "./core/auth/middleware";
 import { limitBody } from "./core/body-limit";
@@ -79,13 +78,8 @@ export function createApp({
     if (!openDatabase) {
       throw new ApiError("service_unavailable", "No database is configured for this service.", { headers: { "Retry-After": "30" } });
     }
-    const lease = openDatabase(c.get("queryTimer"));
-    c.set("db", lease.db);
-    try {
-      await next();
-    } finally {
-      runAfterResponse(c, lease.release());
-    }
+    c.set("db", openDatabase(c.get("queryTimer"), c.get("deadline")));
+    return next();
   });
 
   const routes = app

@@ -13,10 +13,15 @@ const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
   /**
-   * Local development and tests only: host:port/path of the WebSocket→TCP bridge
-   * the Neon driver uses to reach a plain Postgres. Unset against Neon.
+   * Workers, local development and tests only: URL of the local stand-in for
+   * Neon's SQL-over-HTTP endpoint (`http://127.0.0.1:PORT/sql`), which reaches a
+   * plain Postgres. Unset against Neon: the driver derives Neon's endpoint from DATABASE_URL.
    */
-  NEON_WS_PROXY: z.string().trim().min(1).optional(),
+  NEON_HTTP_ENDPOINT: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^/]+\/sql$/, "must be an http(s)://host:port/sql URL")
+    .optional(),
   ENVIRONMENT: z.enum(["development", "test", "preview", "production"]).default("development"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Node only: `pretty` prints one short human line per record for local development; Workers always log JSON. */

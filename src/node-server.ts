@@ -28,7 +28,7 @@ export interface StartOptions {
 }
 
 /**
- * Node has no ExecutionContext: work handed to `waitUntil` (a lease release) simply runs on.
+ * Node has no ExecutionContext: work handed to `waitUntil` (an abandoned request's statement) simply runs on.
  * Passing one anyway spares every request a thrown and caught Error, which is what Hono's
  * `c.executionCtx` does when there is none (see core/after-response.ts).
  */

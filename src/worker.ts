@@ -11,7 +11,7 @@ import { analyticsObserver } from "./workers/analytics";
 /** Bindings and vars this Worker reads (see wrangler.toml and .dev.vars.example). */
 export interface WorkerEnv {
   DATABASE_URL?: string | undefined;
-  NEON_WS_PROXY?: string | undefined;
+  NEON_HTTP_ENDPOINT?: string | undefined;
   /** Workers rate-limiting bindings (wrangler.toml `[[ratelimits]]`); in-isolate counters when absent. */
   LOGIN_ACCOUNT_LIMITER?: RateLimit | undefined;
   LOGIN_ADDRESS_LIMITER?: RateLimit | undefined;
@@ -39,7 +39,7 @@ function appFor(env: WorkerEnv): App {
   const logger = createLogger(config.LOG_LEVEL);
   const { DATABASE_URL } = config;
   const openDatabase: OpenDatabase | undefined = DATABASE_URL
-    ? (timer) => openNeonDatabase({ ...config, DATABASE_URL }, logger, timer)
+    ? (timer, signal) => openNeonDatabase({ ...config, DATABASE_URL }, { timer, signal })
     : undefined;
   const app = createApp({
     config,
@@ -91,7 +91,6 @@ export default {
       logger.warn("scheduled purge skipped: no DATABASE_URL");
       return;
     }
-    const lease = openNeonDatabase({ ...config, DATABASE_URL }, logger);
-    ctx.waitUntil(purgeExpiredIdempotencyKeys(lease.db, logger).finally(() => lease.release()));
+    ctx.waitUntil(purgeExpiredIdempotencyKeys(openNeonDatabase({ ...config, DATABASE_URL }), logger));
   },
 } satisfies ExportedHandler<WorkerEnv>;

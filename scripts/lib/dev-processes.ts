@@ -23,8 +23,8 @@ export interface AppProcess {
 
 export interface AppTarget {
   databaseUrl: string;
-  /** Set when the Neon driver inside workerd must go through our WebSocket bridge. */
-  neonWsProxy: string | undefined;
+  /** Set when the Neon driver inside workerd must go through the local `/sql` endpoint. */
+  neonHttpEndpoint: string | undefined;
   /** wrangler reads `.dev.vars` itself: passing the URL again would only show it in `ps`. */
   databaseUrlInDevVars: boolean;
 }
@@ -43,7 +43,7 @@ function wranglerArgs(settings: DevSettings, target: AppTarget): string[] {
   // wrangler splits --var on the first ":" only, so URLs pass through intact.
   const vars = [
     ...(target.databaseUrlInDevVars ? [] : [`DATABASE_URL:${target.databaseUrl}`]),
-    ...(target.neonWsProxy === undefined ? [] : [`NEON_WS_PROXY:${target.neonWsProxy}`]),
+    ...(target.neonHttpEndpoint === undefined ? [] : [`NEON_HTTP_ENDPOINT:${target.neonHttpEndpoint}`]),
   ];
   return ["dev", "--port", String(settings.appPort), "--ip", "127.0.0.1", ...vars.flatMap((v) => ["--var", v])];
 }
@@ -69,7 +69,7 @@ function spawnChild(settings: DevSettings, target: AppTarget): ChildProcess {
     // Human lines in a developer's terminal; LOG_FORMAT=json in the environment keeps JSON.
     LOG_FORMAT: process.env.LOG_FORMAT || "pretty",
   });
-  delete env.NEON_WS_PROXY; // node-postgres speaks TCP; a leftover proxy setting means nothing here
+  delete env.NEON_HTTP_ENDPOINT; // node-postgres speaks TCP; a leftover endpoint setting means nothing here
   return spawn(bin(settings, "tsx"), ["src/server.ts"], {
     cwd: settings.repoRoot,
     env,

@@ -16,7 +16,8 @@ export interface DevSettings {
   userDatabaseSource: "environment" | ".dev.vars" | undefined;
   /** Fixed by default so the printed URL stays the same from one run to the next. */
   postgresPort: number;
-  bridgePort: number;
+  /** Port of the local SQL-over-HTTP endpoint (Neon's `/sql`) the Worker reaches a local Postgres through. */
+  sqlEndpointPort: number;
   /** HTTP port of wrangler dev or the Node server. */
   appPort: number;
   /** Explicit data directory (tests use a throwaway one); undefined: `.data/postgres` or its fallback. */
@@ -25,7 +26,7 @@ export interface DevSettings {
 }
 
 const DEFAULT_POSTGRES_PORT = 54329;
-const DEFAULT_BRIDGE_PORT = 54330;
+const DEFAULT_SQL_ENDPOINT_PORT = 54330;
 const DEFAULT_APP_PORT = 8787;
 
 /**
@@ -81,14 +82,14 @@ export function readDevSettings(repoRoot: string, argv: readonly string[], env: 
     userDatabaseUrl,
     userDatabaseSource: fromEnv !== undefined ? "environment" : fromFile !== undefined ? ".dev.vars" : undefined,
     postgresPort: portFrom(env, "DEV_PG_PORT", DEFAULT_POSTGRES_PORT),
-    bridgePort: portFrom(env, "DEV_BRIDGE_PORT", DEFAULT_BRIDGE_PORT),
+    sqlEndpointPort: portFrom(env, "DEV_SQL_PORT", DEFAULT_SQL_ENDPOINT_PORT),
     appPort: portFrom(env, "PORT", DEFAULT_APP_PORT),
     dataDir: nonEmpty(env.DEV_DATA_DIR),
     logLevel: nonEmpty(env.LOG_LEVEL) ?? "info",
   };
 }
 
-/** True for a Postgres on this machine: the Neon driver then needs our WebSocket bridge to reach it. */
+/** True for a Postgres on this machine: the Neon driver then needs the local `/sql` endpoint to reach it. */
 export function isLocalDatabase(url: string): boolean {
   let host: string;
   try {

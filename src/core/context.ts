@@ -11,10 +11,10 @@ export interface AppVariables {
   db: Database;
   /** Who the bearer token speaks for; set by `authenticate` on every `/api/v1` route but the token endpoint. */
   principal: VerifiedPrincipal;
-  /** Set by the idempotency middleware when the request carries an Idempotency-Key it now owns. */
-  idempotency: ClaimedKey | undefined;
-  /** The `/api/v1` request budget in ms (set by `timeBudget`). */
-  requestBudgetMs: number | undefined;
+  /** Set by the idempotency middleware when the request carries an Idempotency-Key: the create stores its answer under it. */
+  idempotency: IdempotencyScope | undefined;
+  /** Aborted when the request budget runs out (set by `timeBudget`): the database stops its statements where it can. */
+  deadline: AbortSignal | undefined;
   /** Times this request's queries; set by the request log, passed to `openDatabase`. */
   queryTimer: QueryTimer;
   /** Milliseconds spent waiting on the database during this request (set once the response is ready). */
@@ -27,11 +27,6 @@ export interface IdempotencyScope {
   key: string;
   /** SHA-256 of method, path and body. */
   requestHash: string;
-}
-
-/** A key this request has claimed; `token` names the claim (the key row's version), which a takeover by a retry changes. */
-export interface ClaimedKey extends IdempotencyScope {
-  token: string;
 }
 
 export interface AppEnv {

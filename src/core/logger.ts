@@ -31,10 +31,6 @@ function redact(value: unknown, depth = 0): unknown {
       ...(value.cause === undefined ? {} : { cause: redact(value.cause, depth + 1) }),
     };
   }
-  // DOM events (the Neon driver's WebSocket errors) keep their fields on the prototype.
-  if (typeof Event !== "undefined" && value instanceof Event) {
-    return { type: value.type, message: (value as Event & { message?: unknown }).message };
-  }
   if (Array.isArray(value)) return value.map((item) => redact(item, depth + 1));
   // for…in with hasOwn rather than Object.entries: this runs on every request's log line.
   const out: Record<string, unknown> = {};

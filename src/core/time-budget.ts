@@ -8,20 +8,20 @@ import { ApiError } from "./errors";
  * than `budgetMs`, instead of keeping the client (and a load balancer's slot)
  * waiting.
  *
- * The abandoned handler keeps running until its current statement ends; what
- * ends that statement is Postgres' own `statement_timeout`, set on every
- * connection and capped at this budget (`db/statement-timeout.ts`). We chose
- * that over cancelling from here because it works the same on both runtimes
- * and needs no bookkeeping: on Node the shared pool does not tie a backend to
- * a request (so `pg_cancel_backend` would need its pid first, i.e. another
- * round trip on every query), and closing the socket does not stop a backend
- * waiting on a lock, which notices a vanished client only when it next talks
- * to it. The cost: a statement that started just before the deadline may run
- * up to one more budget.
+ * What ends the abandoned work depends on the runtime. On Workers the
+ * statements go over HTTP: the budget aborts their `fetch` (`deadline`), and
+ * Neon's endpoint cancels a query whose client went away. On Node the shared
+ * pool does not tie a backend to a request (cancelling would need its pid
+ * first, another round trip on every query), so Postgres' own
+ * `statement_timeout`, set on every connection and capped at this budget
+ * (`db/statement-timeout.ts`), ends it; a statement that started just before
+ * the deadline may run up to one more budget. On Neon, the role's
+ * `statement_timeout` is the backstop of both (docs/operations.md).
  */
 export function timeBudget(budgetMs: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    c.set("requestBudgetMs", budgetMs);
+    const deadline = new AbortController();
+    c.set("deadline", deadline.signal);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<"expired">((resolve) => {
       timer = setTimeout(() => resolve("expired"), budgetMs);
@@ -32,7 +32,8 @@ export function timeBudget(budgetMs: number): MiddlewareHandler<AppEnv> {
     } finally {
       clearTimeout(timer);
     }
-    // Workers would cut the abandoned work (and its lease release) off with the response; keep it alive.
+    deadline.abort(new Error(`request budget of ${budgetMs} ms spent`));
+    // Workers would cut the abandoned work off with the response; keep it alive until it settles.
     runAfterResponse(
       c,
       work.catch((error: unknown) => c.get("logger").warn("request failed after its time budget", { error })),

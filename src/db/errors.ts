@@ -36,18 +36,19 @@ const unavailableCodes = new Set([
   "57014",
 ]);
 const unavailableMessage =
-  /connection terminated|connection refused|terminating connection|timeout|websocket|socket hang up|closed the connection/i;
+  /connection terminated|connection refused|terminating connection|timeout|socket hang up|closed the connection|error connecting to database|server error \(http status 50[0-4]\)/i;
 
-/** The Neon driver reports a failed WebSocket as a DOM ErrorEvent, not an Error. */
-const isSocketErrorEvent = (value: unknown) =>
-  typeof value === "object" && value !== null && !(value instanceof Error) && (value as { type?: unknown }).type === "error";
-
-/** True when the database could not be reached or dropped us: the request may succeed later (503, not 500). */
+/**
+ * True when the database could not be reached or dropped us: the request may
+ * succeed later (503, not 500). Over HTTP (Workers) that includes the Neon
+ * driver's "Error connecting to database" (the fetch failed or was aborted by
+ * the request budget) and "Server error (HTTP status 500–504)" (the endpoint
+ * could not reach Postgres); Postgres' own errors keep their SQLSTATE.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = databaseErrorCode(error);
   if (code !== undefined && (unavailableCodes.has(code) || code.startsWith("08"))) return true;
   for (const cause of causes(error)) {
-    if (isSocketErrorEvent(cause)) return true;
     if (cause instanceof Error && unavailableMessage.test(cause.message)) return true;
   }
   return false;
@@ -68,8 +69,6 @@ export function isDroppedConnection(error: unknown): boolean {
   if (code !== undefined && (droppedCodes.has(code) || code === "08006" || code === "08003")) return true;
   for (const cause of causes(error)) {
     if (cause instanceof Error && droppedMessage.test(cause.message)) return true;
-    // The Neon driver's WebSocket reports "Network connection lost." as an ErrorEvent.
-    if (isSocketErrorEvent(cause) && droppedMessage.test(String((cause as { message?: unknown }).message))) return true;
   }
   return false;
 }

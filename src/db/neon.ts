@@ -1,63 +1,72 @@
-import { neonConfig, Pool } from "@neondatabase/serverless";
-import { drizzle } from "drizzle-orm/neon-serverless";
+import { neon, neonConfig } from "@neondatabase/serverless";
+import { drizzle } from "drizzle-orm/neon-http";
 import type { Config } from "../config";
-import type { Logger } from "../core/logger";
-import type { DatabaseLease } from "./database";
-import { type QueryTimer, timeQueries } from "./query-timer";
-import { statementTimeoutMs } from "./statement-timeout";
-
-let configuredProxy: string | undefined;
+import type { Database } from "./database";
+import type { QueryTimer } from "./query-timer";
 
 /**
- * The platform's WebSocket, except that `send` on a closed socket does nothing
- * instead of throwing. The driver sends from a timer (coalesced writes) and
- * while ending a pool, so on a connection the server dropped
- * (`pg_terminate_backend`, a restart, a failover) the throw was an uncaught
- * TypeError in workerd; the close itself already fails the pending query.
+ * The Workers path to the database: Neon's SQL over HTTP, one `fetch` per
+ * statement. A Worker cannot keep a database connection between requests, so
+ * the WebSocket driver paid, on every request, a new WebSocket, Postgres
+ * start-up and SCRAM authentication before its one statement: 4 to 6 round
+ * trips to the database's region. Over HTTP the connection to Postgres is
+ * Neon's, pooled next to the database, and workerd keeps its own connection
+ * to Neon's endpoint alive: one round trip per statement (docs/performance.md).
+ *
+ * Nothing here can span two requests to Postgres: no interactive
+ * transactions. Work that must be atomic is one statement (data-modifying
+ * CTEs, see the idempotent create) or one `batch` (one HTTP request, one
+ * transaction).
  */
-class ClosedSafeWebSocket extends WebSocket {
-  override send(message: Parameters<WebSocket["send"]>[0]): void {
-    if (this.readyState === WebSocket.CLOSING || this.readyState === WebSocket.CLOSED) return;
-    super.send(message);
+export interface NeonRequestOptions {
+  /** Times every statement of the request (`dbTimeMs`, Server-Timing). */
+  timer?: QueryTimer | undefined;
+  /**
+   * Aborts the request's statements (the request budget ran out, `/ready` timed
+   * out). Neon's endpoint cancels the running query when its client goes away.
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** What a request passes to its statements' `fetch` through the driver's `fetchOptions`. */
+interface StatementFetchOptions extends RequestInit {
+  queryTimer?: QueryTimer;
+  /** Replaces the endpoint the driver derived from the connection string (the local one). */
+  endpoint?: string;
+}
+
+/**
+ * The driver's `fetch` (`neonConfig.fetchFunction`, global to the isolate, so
+ * the same function every time): per-request settings come in its options, so
+ * two requests of one isolate never see each other's.
+ */
+async function statementFetch(input: string, init: StatementFetchOptions): Promise<Response> {
+  const { queryTimer, endpoint, ...rest } = init;
+  const url = endpoint ?? input;
+  if (!queryTimer) return fetch(url, rest);
+  const stop = queryTimer.start();
+  try {
+    const response = await fetch(url, rest);
+    // The answer is read here so its transfer counts too; the driver then reads the copy.
+    return new Response(await response.arrayBuffer(), response);
+  } finally {
+    stop();
   }
 }
 
 /**
- * Local development and tests reach a plain Postgres through a WebSocket→TCP
- * bridge. Those settings must never apply against Neon itself, so they are set
- * only when `NEON_WS_PROXY` is configured.
+ * A Drizzle database over Neon's HTTP endpoint for one request. Cheap to make
+ * (no connection is opened), and nothing needs closing afterwards.
+ *
+ * `NEON_HTTP_ENDPOINT` (local development and tests only) points the driver at
+ * the local implementation of Neon's `/sql` endpoint (scripts/lib/sql-over-http);
+ * unset, the driver derives Neon's own endpoint from `DATABASE_URL`'s host.
  */
-function useLocalBridge(proxyHost: string): void {
-  if (configuredProxy === proxyHost) return;
-  configuredProxy = proxyHost;
-  neonConfig.wsProxy = (host, port) => `${proxyHost}?address=${host}:${port}`;
-  neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineTLS = false;
-  // The default pipelined start-up breaks every local authentication method.
-  neonConfig.pipelineConnect = false;
-}
-
-/**
- * A Neon WebSocket pool for a single Workers request: a Pool cannot outlive its
- * request, so the entry ends it (after the response) via `release`.
- */
-export function openNeonDatabase(config: Config & { DATABASE_URL: string }, logger: Logger, timer?: QueryTimer): DatabaseLease {
-  neonConfig.webSocketConstructor = ClosedSafeWebSocket;
-  if (config.NEON_WS_PROXY) useLocalBridge(config.NEON_WS_PROXY);
-  const pool = new Pool({
-    connectionString: config.DATABASE_URL,
-    max: 4,
-    connectionTimeoutMillis: 5_000,
-    // A startup parameter: plain Postgres (behind the local bridge) honours it, but Neon's pooled
-    // endpoints reject it ("unsupported startup parameter") and direct ones may ignore it, so
-    // against Neon the timeout belongs to the role (`ALTER ROLE … SET statement_timeout`, see README).
-    ...(config.NEON_WS_PROXY ? { statement_timeout: statementTimeoutMs(config) } : {}),
-  });
-  pool.on("error", (error: Error) => logger.warn("database connection failed", { error }));
-  // Untimed only outside a request (tests, scripts): the app always passes the request's timer.
-  const db = drizzle({ client: timer ? timeQueries(pool, timer) : pool });
-  return {
-    db,
-    release: () => pool.end().catch((error: unknown) => logger.warn("closing database pool failed", { error })),
-  };
+export function openNeonDatabase(config: Config & { DATABASE_URL: string }, options: NeonRequestOptions = {}): Database {
+  neonConfig.fetchFunction = statementFetch;
+  const fetchOptions: StatementFetchOptions = {};
+  if (options.signal) fetchOptions.signal = options.signal;
+  if (options.timer) fetchOptions.queryTimer = options.timer;
+  if (config.NEON_HTTP_ENDPOINT) fetchOptions.endpoint = config.NEON_HTTP_ENDPOINT;
+  return drizzle({ client: neon(config.DATABASE_URL, { fetchOptions }) });
 }

@@ -11,10 +11,9 @@ export interface NodeDatabase {
   db: Database;
   pool: pg.Pool;
   /**
-   * A lease per request: its own Drizzle instance over a view of the shared
-   * pool timed on the request's timer, so each request's database time is
-   * counted apart from the others' however their queries interleave.
-   * Releasing it is a no-op (the pool outlives requests).
+   * The database of one request: its own Drizzle instance over a view of the
+   * shared pool timed on the request's timer, so each request's database time
+   * is counted apart from the others' however their queries interleave.
    */
   open: OpenDatabase;
   /** Drains the pool; used by graceful shutdown. */
@@ -36,7 +35,7 @@ export function createNodeDatabase(config: Config & { DATABASE_URL: string }, lo
   return {
     db: drizzle({ client: pool }),
     pool,
-    open: (timer) => ({ db: drizzle({ client: timeQueries(pool, timer) }), release: async () => {} }),
+    open: (timer) => drizzle({ client: timeQueries(pool, timer) }),
     close: () => pool.end(),
   };
 }

@@ -30,7 +30,7 @@ export const isOverlongStatementName = (name: string) => new TextEncoder().encod
  * select of one product on the bench machine, against about 2 µs to run one
  * already built; on GET by id it was a third of the request's CPU (issue 7).
  * So the SQL is built once, with `sql.placeholder`s where values go, and each
- * request binds it to its own database (its lease, which times its queries)
+ * request binds it to its own database (which times its queries)
  * through Drizzle's session, which only wraps it. Being named, it is also
  * parsed and planned by Postgres once per pooled connection instead of on
  * every execution.

@@ -1,9 +1,9 @@
 import { isDroppedConnection } from "./errors";
 
 /**
- * Pauses before each further attempt: the first gives the pool time to notice
- * its other dead connections; the later ones let a Workers request, which
- * opens a new connection per attempt, outlast a burst of failures.
+ * Pauses before each further attempt: the first gives the pool (ours on Node,
+ * Neon's behind its HTTP endpoint) time to notice its other dead connections;
+ * the later ones let a request outlast a burst of failures (a failover).
  */
 const RETRY_DELAYS_MS = [20, 100, 250];
 

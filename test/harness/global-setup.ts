@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startWebSocketBridge } from "../../scripts/lib/ws-bridge";
+import { startSqlOverHttpEndpoint } from "../../scripts/lib/sql-over-http";
 import { startOutageControl } from "./outage-control";
 import { createTestDatabase } from "./test-database";
 import { seedTestUsers, type TestUsers } from "./test-users";
@@ -8,26 +8,27 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     adminDatabaseUrl: string;
-    wsProxy: string;
+    /** The local SQL-over-HTTP endpoint (Neon's `/sql`) the Worker reaches Postgres through. */
+    sqlEndpoint: string;
     testUsers: TestUsers;
-    /** Base URL of the endpoint that stops/starts the Workers outage test's own Postgres (and serves the Workers fault test). */
+    /** Base URL of the endpoint that stops/starts the Workers outage test's own Postgres and endpoint, and relays sessions. */
     outageControl: string;
   }
 }
 
-/** Runs once in Node before every project: real Postgres, migrations, and the bridge workerd needs. */
+/** Runs once in Node before every project: real Postgres, migrations, and the `/sql` endpoint workerd needs. */
 export default async function setup(project: TestProject) {
   const database = await createTestDatabase();
-  const bridge = await startWebSocketBridge();
+  const endpoint = await startSqlOverHttpEndpoint();
   project.provide("databaseUrl", database.url);
   project.provide("adminDatabaseUrl", database.adminUrl);
-  project.provide("wsProxy", bridge.proxyHost);
+  project.provide("sqlEndpoint", endpoint.url);
   project.provide("testUsers", await seedTestUsers(database.url));
   const outage = await startOutageControl(database.adminUrl);
   project.provide("outageControl", outage.url);
   return async () => {
     await outage.close();
-    await bridge.close();
+    await endpoint.close();
     await database.dispose();
   };
 }

@@ -2,7 +2,9 @@ import http from "node:http";
 import pg from "pg";
 import { createDatabase, dropDatabase } from "../../scripts/lib/embedded-postgres";
 import { applyMigrations } from "../../scripts/lib/migrations";
+import { type SqlOverHttpEndpoint, startSqlOverHttpEndpoint } from "../../scripts/lib/sql-over-http";
 import { type RestartablePostgres, startRestartablePostgres } from "./restartable-postgres";
+import { startSessionRelay } from "./session-relay";
 
 /**
  * workerd tests cannot spawn or signal processes, so the Workers outage test
@@ -16,7 +18,12 @@ import { type RestartablePostgres, startRestartablePostgres } from "./restartabl
  * name; dropped at close), and `POST /terminate?database=<name>` ends every
  * client session of that database with `pg_terminate_backend` (answers how
  * many, and how many were in the middle of a statement).
- * Loopback only; a test tool.
+ * For the Workers test of a lost endpoint: `POST /endpoint/start` starts a
+ * local SQL-over-HTTP endpoint of the test's own (again on the same port after
+ * a stop; answers its URL), `POST /endpoint/stop` stops it.
+ *
+ * And the session relay (session-relay.ts): database sessions held here for
+ * workerd tests. Loopback only; a test tool.
  */
 export interface OutageControl {
   url: string;
@@ -25,6 +32,9 @@ export interface OutageControl {
 
 export async function startOutageControl(adminUrl: string): Promise<OutageControl> {
   let postgres: RestartablePostgres | undefined;
+  let endpoint: SqlOverHttpEndpoint | undefined;
+  let endpointPort = 0;
+  const relay = startSessionRelay();
   const databases: string[] = [];
   let killer: Promise<pg.Client> | undefined;
   const openKiller = async () => {
@@ -73,16 +83,30 @@ export async function startOutageControl(adminUrl: string): Promise<OutageContro
       await postgres?.stop();
       return {};
     },
+    "/endpoint/start": async () => {
+      endpoint ??= await startSqlOverHttpEndpoint({ port: endpointPort });
+      endpointPort = endpoint.port;
+      return { url: endpoint.url };
+    },
+    "/endpoint/stop": async () => {
+      await endpoint?.close();
+      endpoint = undefined;
+      return {};
+    },
   };
 
-  const server = http.createServer((request, response) => {
+  const server = http.createServer(async (request, response) => {
     const url = new URL(request.url ?? "/", "http://control");
     const inTurn = actions[url.pathname];
     const atOnce = immediate[url.pathname];
-    let work: Promise<unknown>;
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    let work: Promise<unknown> | undefined;
     if (request.method === "POST" && inTurn) work = serialised(inTurn);
     else if (request.method === "POST" && atOnce) work = atOnce(url.searchParams);
-    else {
+    else if (request.method === "POST") work = relay.handle(url.pathname, text === "" ? {} : JSON.parse(text));
+    if (!work) {
       response.writeHead(404).end();
       return;
     }
@@ -98,7 +122,11 @@ export async function startOutageControl(adminUrl: string): Promise<OutageContro
     url: `http://127.0.0.1:${address.port}`,
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
-      await serialised(async () => postgres?.dispose());
+      await relay.close();
+      await serialised(async () => {
+        await endpoint?.close();
+        await postgres?.dispose();
+      });
       if (killer) await (await killer).end().catch(() => {});
       for (const name of databases) await dropDatabase(adminUrl, name).catch(() => {});
     },

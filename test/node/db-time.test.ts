@@ -15,7 +15,7 @@ describe("database time per request timer (node-postgres, shared pool)", () => {
     const [slowTimer, fastTimer] = [createQueryTimer(), createQueryTimer()];
     const slow = database.open(slowTimer);
     const fast = database.open(fastTimer);
-    await Promise.all([slow.db.execute(sleep(0.3)), fast.db.execute(sql`select 1`)]);
+    await Promise.all([slow.execute(sleep(0.3)), fast.execute(sql`select 1`)]);
     expect(slowTimer.elapsedMs()).toBeGreaterThanOrEqual(300);
     expect(fastTimer.elapsedMs()).toBeGreaterThan(0);
     expect(fastTimer.elapsedMs()).toBeLessThan(150);
@@ -23,9 +23,9 @@ describe("database time per request timer (node-postgres, shared pool)", () => {
 
   it("counts overlapping queries of one request once (wall time, not the sum)", async () => {
     const timer = createQueryTimer();
-    const lease = database.open(timer);
+    const db = database.open(timer);
     const started = performance.now();
-    await Promise.all([lease.db.execute(sleep(0.2)), lease.db.execute(sleep(0.2))]);
+    await Promise.all([db.execute(sleep(0.2)), db.execute(sleep(0.2))]);
     const wall = performance.now() - started;
     expect(timer.elapsedMs()).toBeGreaterThanOrEqual(200);
     expect(timer.elapsedMs()).toBeLessThanOrEqual(wall + 1);
@@ -33,8 +33,8 @@ describe("database time per request timer (node-postgres, shared pool)", () => {
 
   it("times a transaction's statements and keeps them on one connection", async () => {
     const timer = createQueryTimer();
-    const lease = database.open(timer);
-    const setting = await lease.db.transaction(async (tx) => {
+    const db = database.open(timer);
+    const setting = await db.transaction(async (tx) => {
       await tx.execute(sql`set local application_name = 'db-time-test'`);
       await tx.execute(sleep(0.1));
       // Only the same connection (the one the transaction checked out) sees the SET LOCAL.

@@ -30,7 +30,7 @@ const nodeTarget = createNodeTarget({ DATABASE_URL: url });
 const fingerprint = `select
   (select count(*) || '/' || coalesce(max(updated_at)::text, '-') || '/' || coalesce(sum(version), 0) from products) as products,
   (select count(*) || '/' || coalesce(max(updated_at)::text, '-') || '/' || coalesce(sum(version), 0) from users) as users,
-  (select count(*) || '/' || coalesce(max(locked_at)::text, '-') || '/' || count(*) filter (where state = 'done') from idempotency_keys)
+  (select count(*) || '/' || coalesce(max(expires_at)::text, '-') || '/' || coalesce(sum(status), 0) from idempotency_keys)
     as "idempotencyKeys"`;
 
 const target: FuzzTarget = {

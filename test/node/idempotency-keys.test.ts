@@ -1,10 +1,10 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { IdempotencyRepository } from "../../src/modules/idempotency/idempotency.repository";
+import { IdempotencyRepository, KeyAnswered, KeyInUse } from "../../src/modules/idempotency/idempotency.repository";
 import { idempotencyKeys } from "../../src/modules/idempotency/idempotency.table";
 import { toUser, UserRepository } from "../../src/modules/users/users.repository";
 import { users as usersTable } from "../../src/modules/users/users.table";
-import { json, uniqueTag, userInput } from "../contract/target";
+import { countUsers, json, uniqueTag, userInput } from "../contract/target";
 import { createNodeTarget } from "./app-target";
 
 const target = createNodeTarget();
@@ -24,7 +24,7 @@ async function firstClaim(tag: string) {
 describe("idempotency keys in the database", () => {
   it("are stored with the answer and kept at least 24 hours", async () => {
     const row = await firstClaim(uniqueTag());
-    expect(row).toMatchObject({ state: "done", status: 201 });
+    expect(row).toMatchObject({ status: 201, headers: { Location: expect.stringMatching(/^\/api\/v1\/users\//) } });
     const [{ hours } = { hours: 0 }] = await db()
       .select({ hours: sql<number>`extract(epoch from ${idempotencyKeys.expiresAt} - now()) / 3600` })
       .from(idempotencyKeys)
@@ -32,33 +32,29 @@ describe("idempotency keys in the database", () => {
     expect(Number(hours)).toBeGreaterThan(23.9);
   });
 
-  it("answer 409 while the first request is still running, and let a retry take over a stale claim", async () => {
+  it("answer 409 while the first request still runs (it holds the key's lock), and the retry afterwards creates", async () => {
     const tag = uniqueTag();
-    const row = await firstClaim(`${tag}-seed`);
+    // Another user's tag: `countUsers` matches substrings.
+    const row = await firstClaim(uniqueTag());
     const key = `running-${tag}`;
-    const body = JSON.stringify(userInput(tag));
-    const send = () =>
-      target.fetch("/api/v1/users", {
-        method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": key },
-        body,
-      });
-    // A claim as the first request leaves it: running, with the hash of exactly this request.
-    const hashOf = async (text: string) =>
-      Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))), (b) =>
-        b.toString(16).padStart(2, "0"),
-      ).join("");
-    const requestHash = await hashOf(`POST /api/v1/users\n${body}`);
-    await db()
-      .insert(idempotencyKeys)
-      .values({ userId: row.userId, key, requestHash, state: "running", expiresAt: sql`now() + interval '1 day'` });
-    expect((await send()).status).toBe(409);
-    await db()
-      .update(idempotencyKeys)
-      .set({ lockedAt: sql`now() - interval '2 minutes'` })
-      .where(and(eq(idempotencyKeys.userId, row.userId), eq(idempotencyKeys.key, key)));
-    const takeover = await send();
-    expect(takeover.status).toBe(201);
+    const send = () => target.fetch("/api/v1/users", json(userInput(tag), "POST", { "idempotency-key": key }));
+    // A first request in the middle of its create statement holds the key's advisory lock.
+    const holder = await target.database.pool.connect();
+    try {
+      await holder.query("select pg_advisory_lock(hashtextextended($1 || ' ' || $2, 0))", [row.userId, key]);
+      const busy = await send();
+      expect(busy.status).toBe(409);
+      expect(busy.headers.get("retry-after")).toBe("1");
+      expect(await countUsers(target, tag)).toBe(0);
+      expect(await db().select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key))).toEqual([]);
+    } finally {
+      await holder.query("select pg_advisory_unlock_all()");
+      holder.release();
+    }
+    const retried = await send();
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get("idempotency-replayed")).toBeNull();
+    expect(await countUsers(target, tag)).toBe(1);
   });
 
   it("expired keys are purged", async () => {
@@ -75,45 +71,46 @@ describe("idempotency keys in the database", () => {
     expect(left).toHaveLength(0);
   });
 
-  it("fence a request whose claim a retry took over: it creates nothing, releases nothing, stores nothing", async () => {
+  it("write the resource and its answer in one statement: a create that cannot store its answer creates nothing", async () => {
     const tag = uniqueTag();
     const keys = new IdempotencyRepository(db());
-    const scope = { userId: `fence-${tag}`, key: `k-${tag}`, requestHash: "h" };
-    const first = await keys.claim(scope, 60_000);
-    if (!first.claimed) throw new Error("not claimed");
-    const stale = { ...scope, token: first.token };
-    // The first request outlives its budget; a retry of the same request takes the key over.
-    await db()
-      .update(idempotencyKeys)
-      .set({ lockedAt: sql`now() - interval '2 minutes'` })
-      .where(and(eq(idempotencyKeys.userId, scope.userId), eq(idempotencyKeys.key, scope.key)));
-    const takeover = await keys.claim(scope, 60_000);
-    if (!takeover.claimed) throw new Error("not taken over");
-    expect(takeover.token).not.toBe(first.token);
-
+    const scope = { userId: `once-${tag}`, key: `k-${tag}`, requestHash: "first" };
     const users = new UserRepository(db());
     const user = (email: string) => ({ email, role: "viewer" as const, passwordHash: "pbkdf2-sha256$1$c2FsdA$aGFzaA" });
-    await expect(users.create(user(`${tag}-late@test.example`), stale)).rejects.toMatchObject({ code: "conflict" });
-    await keys.release(stale);
-    await keys.complete(stale, 409, { late: true });
-    const [row] = await db()
-      .select()
-      .from(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.userId, scope.userId), eq(idempotencyKeys.key, scope.key)));
-    expect(row).toMatchObject({ state: "running", status: null });
+    const created = toUser(await users.create(user(`${tag}-a@test.example`), scope));
+    expect(await keys.find(scope)).toMatchObject({ status: 201, response: created, requestHash: "first" });
+
+    // The same key for another request: the user row is rolled back with the failed answer.
+    const reused = users.create(user(`${tag}-b@test.example`), { ...scope, requestHash: "second" });
+    await expect(reused).rejects.toBeInstanceOf(KeyAnswered);
+    await expect(reused).rejects.toMatchObject({ stored: { requestHash: "first", response: created } });
     expect(
       await db()
         .select()
         .from(usersTable)
-        .where(eq(usersTable.email, `${tag}-late@test.example`)),
+        .where(eq(usersTable.email, `${tag}-b@test.example`)),
     ).toEqual([]);
+  });
 
-    // The retry's own create goes through and stores its answer.
-    const created = toUser(await users.create(user(`${tag}@test.example`), { ...scope, token: takeover.token }));
-    const [done] = await db()
-      .select()
-      .from(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.userId, scope.userId), eq(idempotencyKeys.key, scope.key)));
-    expect(done).toMatchObject({ state: "done", status: 201, response: created });
+  it("fence a create on the key's lock: while another request holds it, nothing is created or stored", async () => {
+    const tag = uniqueTag();
+    const scope = { userId: `fence-${tag}`, key: `k-${tag}`, requestHash: "h" };
+    const holder = await target.database.pool.connect();
+    try {
+      await holder.query("select pg_advisory_lock(hashtextextended($1 || ' ' || $2, 0))", [scope.userId, scope.key]);
+      const users = new UserRepository(db());
+      const attempt = users.create({ email: `${tag}@test.example`, role: "viewer", passwordHash: "pbkdf2-sha256$1$c2FsdA$aGFzaA" }, scope);
+      await expect(attempt).rejects.toBeInstanceOf(KeyInUse);
+    } finally {
+      await holder.query("select pg_advisory_unlock_all()");
+      holder.release();
+    }
+    expect(
+      await db()
+        .select()
+        .from(usersTable)
+        .where(eq(usersTable.email, `${tag}@test.example`)),
+    ).toEqual([]);
+    expect(await new IdempotencyRepository(db()).find(scope)).toBeUndefined();
   });
 });

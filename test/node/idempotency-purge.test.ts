@@ -13,7 +13,7 @@ afterAll(() => pool.end());
 describe("Node purges expired idempotency keys on a timer", () => {
   it("deletes expired keys and keeps live ones", async () => {
     const tag = uniqueTag();
-    const row = { userId: `purge-${tag}`, requestHash: "h", state: "done" as const, status: 201 };
+    const row = { userId: `purge-${tag}`, requestHash: "h", status: 201, response: {}, headers: {} };
     await db.insert(idempotencyKeys).values([
       { ...row, key: "expired", expiresAt: sql`now() - interval '1 minute'` },
       { ...row, key: "live", expiresAt: sql`now() + interval '1 day'` },

@@ -86,16 +86,16 @@ describe("request log line (Node entry)", () => {
       config: loadConfig({ LOG_LEVEL: "info" }),
       logger: createLogger("info", (line) => lines.push(line)),
       openDatabase: () => {
-        throw new Error("lease exploded");
+        throw new Error("opening the database exploded");
       },
     });
     const response = await app.request("/api/v1/ping", { headers: { authorization: `Bearer ${await tokenFor("viewer")}` } });
     expect(response.status).toBe(500);
-    expect(await response.text()).not.toContain("lease exploded");
+    expect(await response.text()).not.toContain("opening the database exploded");
     expect(response.headers.get("server-timing")).toMatch(/^db;dur=0, total;dur=/);
     const records = lines.map((line) => JSON.parse(line));
     const failure = records.find((record) => record.message === "unhandled error");
-    expect(failure).toMatchObject({ level: "error", error: { message: "lease exploded" } });
+    expect(failure).toMatchObject({ level: "error", error: { message: "opening the database exploded" } });
     expect(failure.error.stack).toContain("observability.test.ts");
     expect(records.find((record) => record.message === "request")).toMatchObject({ level: "error", status: 500 });
   });

@@ -30,11 +30,12 @@ describe("database statements per request", () => {
     expect(await measure(`/api/v1/products/${id}`, { method: "DELETE" })).toMatchObject({ status: 204, statements: 1 });
   });
 
-  it("uses at most two statements for an idempotent create, and for its replay", async () => {
+  it("uses one statement for an idempotent create, and two for its replay", async () => {
     const tag = uniqueTag();
     const init = json(productInput(tag), "POST", { "idempotency-key": `rt-${tag}` });
-    expect(await measure("/api/v1/products", init)).toMatchObject({ status: 201, statements: 2 });
-    expect(await measure("/api/v1/products", init)).toMatchObject({ status: 201, statements: 2 });
+    expect(await measure("/api/v1/products", init)).toMatchObject({ status: 201, statements: 1 });
+    const replay = await measure("/api/v1/products", init);
+    expect(replay).toMatchObject({ status: 201, statements: 2 });
   });
 
   it("uses one statement for a token (current hash) and for ping", async () => {

@@ -53,7 +53,7 @@ describe.skipIf(usesOwnDatabase)("npm run dev:node (scripts/dev.ts --node)", () 
   it("serves the seeded demo products, and Ctrl-C stops the server and Postgres with exit code 0", async () => {
     // A mkdtemp folder is used as the data directory itself: as root, Postgres' user cannot enter a 0700 parent.
     dataDir = await mkdtemp(path.join(os.tmpdir(), "product-service-dev-test-"));
-    const [appPort, postgresPort, bridgePort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+    const [appPort, postgresPort, sqlEndpointPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
     let output = "";
     const child = spawn(tsx, ["scripts/dev.ts", "--node"], {
       cwd: repoRoot,
@@ -62,7 +62,7 @@ describe.skipIf(usesOwnDatabase)("npm run dev:node (scripts/dev.ts --node)", () 
         DATABASE_URL: "",
         PORT: String(appPort),
         DEV_PG_PORT: String(postgresPort),
-        DEV_BRIDGE_PORT: String(bridgePort),
+        DEV_SQL_PORT: String(sqlEndpointPort),
         DEV_DATA_DIR: dataDir,
         LOG_LEVEL: "warn",
       },

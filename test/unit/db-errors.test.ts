@@ -1,4 +1,5 @@
 // Unit test of error classification: constructed errors, no database.
+import { NeonDbError } from "@neondatabase/serverless";
 import { describe, expect, it } from "vitest";
 import { databaseErrorCode, isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from "../../src/db/errors";
 
@@ -25,9 +26,23 @@ describe("database error classification", () => {
     expect(isDatabaseUnavailable(error)).toBe(true);
   });
 
-  it("treats the Neon driver's bare WebSocket ErrorEvent as unavailable", () => {
-    expect(isDatabaseUnavailable({ type: "error", message: "WebSocket failed" })).toBe(true);
-    expect(isDatabaseUnavailable(new Error("Failed query: select 1", { cause: { type: "error" } }))).toBe(true);
+  it.each([
+    ["the endpoint cannot be reached", "Error connecting to database: TypeError: fetch failed"],
+    ["the request budget aborted the fetch", "Error connecting to database: AbortError: The operation was aborted"],
+    ["the endpoint cannot reach Postgres", "Server error (HTTP status 502): connection to compute failed"],
+    ["the endpoint is unavailable", "Server error (HTTP status 503): "],
+  ])("treats the Neon HTTP driver's error when %s as unavailable", (_, message) => {
+    expect(isDatabaseUnavailable(new Error("Failed query: select 1", { cause: new NeonDbError(message) }))).toBe(true);
+  });
+
+  it("keeps a Postgres error over HTTP apart: its SQLSTATE, not unavailability", () => {
+    const unique = Object.assign(new NeonDbError("duplicate key value violates unique constraint"), { code: "23505" });
+    expect(isUniqueViolation(new Error("Failed query", { cause: unique }))).toBe(true);
+    expect(isDatabaseUnavailable(unique)).toBe(false);
+    // Too large an answer is a fault of the query, not an outage.
+    expect(isDatabaseUnavailable(new NeonDbError("Server error (HTTP status 507): response is too large (max is 10485760 bytes)"))).toBe(
+      false,
+    );
   });
 
   it("does not treat programming errors as unavailable", () => {

@@ -13,7 +13,6 @@ describe("dropped connections", () => {
     ["connection failure", withCode("connection failure", "08006")],
     ["terminated", new Error("Failed query", { cause: new Error("Connection terminated unexpectedly") })],
     ["a dead pooled client", new Error("Client has encountered a connection error and is not queryable")],
-    ["the Neon driver's lost WebSocket", new Error("Failed query", { cause: { type: "error", message: "Network connection lost." } })],
   ])("counts %s as dropped", (_, error) => {
     expect(isDroppedConnection(error)).toBe(true);
   });

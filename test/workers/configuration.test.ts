@@ -14,7 +14,7 @@ describe("Worker configuration", () => {
   });
 
   it("without DATABASE_URL, /ready says how to start a database and /health still answers", async () => {
-    const target = createWorkerTarget({ DATABASE_URL: "", NEON_WS_PROXY: "" });
+    const target = createWorkerTarget({ DATABASE_URL: "", NEON_HTTP_ENDPOINT: "" });
     const ready = await target.fetch("/ready");
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { detail: string }).detail).toMatch(/npm run dev/);

@@ -1,7 +1,7 @@
 import { inject } from "vitest";
 import { z } from "zod";
 import { outageContract } from "../contract/outage.contract";
-import { openNeonSession } from "./neon-session";
+import { openRemoteSession } from "./remote-session";
 import { createWorkerTarget } from "./worker-target";
 
 // workerd cannot stop a process: the global setup's control endpoint stops and starts a Postgres of this test's own.
@@ -29,7 +29,7 @@ const database = {
   start: async () => {
     await post("start");
   },
-  openSession: () => openNeonSession(databaseUrl),
+  openSession: () => openRemoteSession(databaseUrl),
 };
 
 outageContract(target, database, settings);

@@ -1,27 +1,22 @@
 import { describe, expect, inject, it } from "vitest";
 import { z } from "zod";
 import { count5xx, quantile, runWriteLoad, statusSummary } from "../harness/write-load";
-import { openNeonSession } from "./neon-session";
+import { openRemoteSession } from "./remote-session";
 import { createWorkerTarget } from "./worker-target";
 
 /**
  * The Node fault test's connection kills (test/node/faults.test.ts), smaller, in
- * workerd: the Worker's own fetch over the Neon driver and the bridge, on a
- * database of this test's own. workerd cannot run Postgres admin work against
- * another database or spawn anything, so the global setup's control endpoint
- * makes the database and runs `pg_terminate_backend` on its sessions.
+ * workerd: the Worker's own fetch over the Neon driver and the local `/sql`
+ * endpoint, on a database of this test's own. `pg_terminate_backend` kills the
+ * endpoint's pooled connections mid-statement, as a failover or a compute
+ * restart would behind Neon's proxy. workerd cannot run Postgres admin work
+ * against another database or spawn anything, so the global setup's control
+ * endpoint makes the database and runs the kills.
  * (The database stopped and started again is test/workers/database-outage.test.ts.)
- *
- * Every 500 ms rather than Node's 300: a Worker opens a connection per request
- * (per attempt, when a statement is repeated), and through the local bridge on
- * a busy machine that takes 200–500 ms, so at 300 ms most connections died
- * while still starting up and a request's four attempts all died about once in
- * 60 requests: a test of this machine's connection latency more than of the
- * service.
  */
 
 const control = inject("outageControl");
-const KILL_EVERY_MS = 500;
+const KILL_EVERY_MS = 300;
 
 async function post(path: string): Promise<unknown> {
   const response = await fetch(`${control}${path}`, { method: "POST" });
@@ -64,7 +59,7 @@ describe("faults under write load (Workers)", () => {
       await killing;
     });
 
-    const session = await openNeonSession(made.databaseUrl);
+    const session = await openRemoteSession(made.databaseUrl);
     const { rows } = await session.query("select id, sku from products where sku like $1", [`${tag}-%`]);
     await session.end();
     const stored = z.array(z.object({ id: z.string(), sku: z.string() })).parse(rows);

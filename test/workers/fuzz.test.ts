@@ -3,7 +3,7 @@ import { fuzzContract, fuzzSettings } from "../contract/fuzz.contract";
 import { createWorkerTarget } from "./worker-target";
 
 // The shared test database, so no fingerprint here: the status and problem+json properties only.
-// A tenth of Node's runs (20 by default): every request opens a WebSocket connection to the database.
+// A tenth of Node's runs (20 by default): each run goes through workerd and the local `/sql` endpoint.
 const { seed, runs } = fuzzSettings({ FUZZ_SEED: env.FUZZ_SEED, FUZZ_RUNS: env.FUZZ_RUNS }, 200);
 
 fuzzContract(createWorkerTarget(), { seed, runs: Math.max(1, Math.round(runs / 10)) });

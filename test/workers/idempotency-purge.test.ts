@@ -2,24 +2,24 @@ import { createExecutionContext, createScheduledController, env, waitOnExecution
 import { describe, expect, inject, it } from "vitest";
 import worker from "../../src/worker";
 import { uniqueTag } from "../contract/target";
-import { openNeonSession } from "./neon-session";
+import { openRemoteSession } from "./remote-session";
 
 describe("Workers Cron Trigger purges expired idempotency keys", () => {
   it("deletes expired keys and keeps live ones", async () => {
-    const session = await openNeonSession(inject("databaseUrl"));
+    const session = await openRemoteSession(inject("databaseUrl"));
     const userId = `purge-${uniqueTag()}`;
     try {
       await session.query(
-        `insert into idempotency_keys (user_id, key, request_hash, state, status, expires_at)
-         values ($1, 'expired', 'h', 'done', 201, now() - interval '1 minute'), ($1, 'live', 'h', 'done', 201, now() + interval '1 day')`,
+        `insert into idempotency_keys (user_id, key, request_hash, status, response, headers, expires_at)
+         values ($1, 'expired', 'h', 201, '{}', '{}', now() - interval '1 minute'), ($1, 'live', 'h', 201, '{}', '{}', now() + interval '1 day')`,
         [userId],
       );
       const ctx = createExecutionContext();
-      const workerEnv = { ...env, DATABASE_URL: inject("databaseUrl"), NEON_WS_PROXY: inject("wsProxy") };
+      const workerEnv = { ...env, DATABASE_URL: inject("databaseUrl"), NEON_HTTP_ENDPOINT: inject("sqlEndpoint") };
       worker.scheduled(createScheduledController({ cron: "17 * * * *" }), workerEnv, ctx);
       await waitOnExecutionContext(ctx);
-      const { rows } = await session.query<{ key: string }>("select key from idempotency_keys where user_id = $1", [userId]);
-      expect(rows.map((row) => row.key)).toEqual(["live"]);
+      const { rows } = await session.query("select key from idempotency_keys where user_id = $1", [userId]);
+      expect(rows).toEqual([{ key: "live" }]);
     } finally {
       await session.end();
     }

@@ -4,9 +4,9 @@ import { createClient } from "../../src/client";
 import worker, { type WorkerEnv } from "../../src/worker";
 import { authorised, BASE_URL, type ContractTarget } from "../contract/target";
 
-/** The Worker's own fetch handler in workerd, reaching Postgres through the Neon driver and the bridge. */
+/** The Worker's own fetch handler in workerd, reaching Postgres through the Neon driver over HTTP (the local `/sql` endpoint). */
 export function createWorkerTarget(overrides: Partial<WorkerEnv> = {}): ContractTarget {
-  const workerEnv: WorkerEnv = { ...env, DATABASE_URL: inject("databaseUrl"), NEON_WS_PROXY: inject("wsProxy"), ...overrides };
+  const workerEnv: WorkerEnv = { ...env, DATABASE_URL: inject("databaseUrl"), NEON_HTTP_ENDPOINT: inject("sqlEndpoint"), ...overrides };
   const send = async (request: Request) => {
     const ctx = createExecutionContext();
     // A test-made Request has no edge `cf` properties; the handler never reads them.

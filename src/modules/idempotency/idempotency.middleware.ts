@@ -1,13 +1,9 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, ClaimedKey, IdempotencyScope } from "../../core/context";
+import type { AppEnv, IdempotencyScope } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import type { Logger } from "../../core/logger";
 import { PROBLEM_CONTENT_TYPE } from "../../core/problem";
-import { retryIfDropped } from "../../db/retry";
-import { IdempotencyRepository } from "./idempotency.repository";
-
-/** Budget assumed when no time budget runs before this middleware (the app always sets one on `/api/v1`). */
-const FALLBACK_STALE_AFTER_MS = 60_000;
+import { IdempotencyRepository, KeyAnswered, KeyInUse } from "./idempotency.repository";
+import type { IdempotencyRow } from "./idempotency.table";
 
 const visibleAscii = /^[\x21-\x7e]{1,255}$/;
 
@@ -16,21 +12,30 @@ async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-function replay(status: number, body: unknown, headers: Record<string, string> | null): Response {
-  const replayed = new Headers(headers ?? {});
-  replayed.set("Content-Type", status >= 400 ? PROBLEM_CONTENT_TYPE : "application/json");
-  replayed.set("Idempotency-Replayed", "true");
-  return new Response(JSON.stringify(body), { status, headers: replayed });
+/** The stored answer again, or 422 when the key was used for another request. */
+function replay(stored: IdempotencyRow, scope: IdempotencyScope): Response {
+  if (stored.requestHash !== scope.requestHash) {
+    throw new ApiError("validation_failed", "This Idempotency-Key was already used with a different request.", {
+      errors: [{ path: "Idempotency-Key", code: "reused", message: "Idempotency-Key was used with another body or path." }],
+    });
+  }
+  const headers = new Headers(stored.headers);
+  headers.set("Content-Type", stored.status >= 400 ? PROBLEM_CONTENT_TYPE : "application/json");
+  headers.set("Idempotency-Replayed", "true");
+  return new Response(JSON.stringify(stored.response), { status: stored.status, headers });
 }
 
 /**
- * `Idempotency-Key` on a create: the first request with a key claims it; a
- * repeat with the same body gets the stored answer, with another body a 422,
- * and while the first still runs a 409. Keys are per user.
+ * `Idempotency-Key` on a create: a repeat with the same body gets the stored
+ * answer, with another body a 422, and while the first still runs a 409.
+ * Keys are per user.
  *
- * The handler's repository stores the answer in the same statement that creates
- * the resource (`c.get("idempotency")`); this middleware keeps a conflict's
- * answer too, and gives the key back when nothing was created.
+ * Nothing is read or written before the handler: its repository creates the
+ * resource and stores the answer in one statement (`c.get("idempotency")`,
+ * `IdempotencyRepository.createWithAnswer`), which also finds out whether the
+ * key is in use or answered. So a first request costs one round trip; a
+ * replay, two. This middleware turns those outcomes into answers, and keeps a
+ * conflict's answer too.
  */
 export const honourIdempotencyKey = createMiddleware<AppEnv>(async (c, next) => {
   const key = c.req.header("idempotency-key");
@@ -44,43 +49,15 @@ export const honourIdempotencyKey = createMiddleware<AppEnv>(async (c, next) => 
     key,
     requestHash: await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`),
   };
-  const repository = new IdempotencyRepository(c.get("db"));
-  const claim = await repository.claim(scope, c.get("requestBudgetMs") ?? FALLBACK_STALE_AFTER_MS);
-  if (!claim.claimed) {
-    const existing = claim.existing;
-    if (existing && existing.requestHash !== scope.requestHash) {
-      throw new ApiError("validation_failed", "This Idempotency-Key was already used with a different request.", {
-        errors: [{ path: "Idempotency-Key", code: "reused", message: "Idempotency-Key was used with another body or path." }],
-      });
-    }
-    if (existing?.state === "done" && existing.status !== null) return replay(existing.status, existing.response, existing.headers);
-    // Still running (or given back a moment ago): the client should retry shortly.
-    throw new ApiError("conflict", "A request with this Idempotency-Key is still being processed.", { headers: { "Retry-After": "1" } });
-  }
-
-  const claimed: ClaimedKey = { ...scope, token: claim.token };
-  c.set("idempotency", claimed);
+  c.set("idempotency", scope);
   await next();
-  const status = c.res.status;
-  if (status === 201) return; // stored by the create statement itself
-  if (status === 409) {
-    // A business conflict (e.g. taken sku) is an answer like any other: retries see it again.
-    await repository.complete(claimed, status, await c.res.clone().json());
+  if (c.error instanceof KeyAnswered) {
+    c.res = replay(c.error.stored, scope);
     return;
   }
-  // Validation errors, outages, crashes: nothing was created, so the key is free again.
-  await releaseKey(repository, claimed, c.get("logger"));
+  // 201: stored by the create statement. Still running elsewhere (KeyInUse), validation errors,
+  // outages: nothing was stored and the key stays free for the client's retry.
+  if (c.res.status !== 409 || c.error instanceof KeyInUse) return;
+  // A business conflict (e.g. a taken sku) is an answer like any other: retries see it again.
+  await new IdempotencyRepository(c.get("db")).keep(scope, 409, await c.res.clone().json());
 });
-
-/**
- * Gives the key back, retrying when the connection dropped: a dropped
- * connection usually takes its pool siblings with it (a failover,
- * `pg_terminate_backend`), so the first attempt often lands on another dead
- * one, and a key not given back answers 409 to its client's retries until the
- * claim goes stale. Safe to repeat: it deletes only this request's claim.
- */
-async function releaseKey(repository: IdempotencyRepository, claim: ClaimedKey, logger: Logger): Promise<void> {
-  await retryIfDropped(() => repository.release(claim)).catch((error: unknown) =>
-    logger.warn("releasing idempotency key failed", { error }),
-  );
-}

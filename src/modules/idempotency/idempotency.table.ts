@@ -1,9 +1,10 @@
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
- * One row per (user, Idempotency-Key): claimed as `running`, then `done` with the
- * answer to replay. The answer is written by the same statement that creates the
- * resource, so a crash leaves neither or both.
+ * One row per (user, Idempotency-Key) with the answer to replay. A 201 is written
+ * by the same statement that creates the resource, so a crash leaves neither or
+ * both; a request still running holds the key's advisory lock, not a row
+ * (idempotency.repository.ts).
  */
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
@@ -13,11 +14,9 @@ export const idempotencyKeys = pgTable(
     key: text("key").notNull(),
     /** SHA-256 of method, path and body: the same key with another request is refused. */
     requestHash: text("request_hash").notNull(),
-    state: text("state", { enum: ["running", "done"] }).notNull(),
-    status: integer("status"),
-    response: jsonb("response"),
-    headers: jsonb("headers").$type<Record<string, string>>(),
-    lockedAt: timestamp("locked_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    status: integer("status").notNull(),
+    response: jsonb("response").notNull(),
+    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
     expiresAt: timestamp("expires_at", { withTimezone: true, precision: 3 }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.userId, table.key] }), index("idempotency_keys_expires_at_idx").on(table.expiresAt)],

@@ -8,7 +8,7 @@ import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
 import { flagBits, rowStatement, rowStatementFamily, type StatementRow } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
 import { containsPattern, likePattern } from "../../db/search";
-import { type ClaimedKey, IdempotencyRepository } from "../idempotency/idempotency.repository";
+import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
 import type { CreateProductInput, ListProductsQuery, PatchProductInput, Product, ProductSort } from "./products.schemas";
 import { type ProductRow, products } from "./products.table";
 
@@ -194,7 +194,7 @@ export class ProductRepository {
    * Inserts the product. With an idempotency scope, the same statement also
    * stores the answer under the key (a data-modifying CTE): both or neither.
    */
-  async create(input: CreateProductInput, idempotency?: ClaimedKey): Promise<Product> {
+  async create(input: CreateProductInput, idempotency?: IdempotencyScope): Promise<Product> {
     const values = {
       id: uuidv7(),
       name: input.name,

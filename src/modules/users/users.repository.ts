@@ -8,7 +8,7 @@ import { instantText } from "../../db/instants";
 import { keysetPage, keysetQuery } from "../../db/keyset";
 import { firstRow } from "../../db/rows";
 import { containsText } from "../../db/search";
-import { type ClaimedKey, IdempotencyRepository } from "../idempotency/idempotency.repository";
+import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
 import type { ListUsersQuery, User } from "./users.schemas";
 import { type UserRow, users } from "./users.table";
 
@@ -84,7 +84,7 @@ export class UserRepository {
   }
 
   /** Inserts the user; with an idempotency scope the same statement stores the answer under the key. */
-  async create(input: { email: string; role: Role; passwordHash: string }, idempotency?: ClaimedKey): Promise<UserRow> {
+  async create(input: { email: string; role: Role; passwordHash: string }, idempotency?: IdempotencyScope): Promise<UserRow> {
     const values = { id: uuidv7(), email: input.email, role: input.role, passwordHash: input.passwordHash };
     if (!idempotency) return firstRow(await this.db.insert(users).values(values).returning().catch(conflictOnEmail));
     const rows = await new IdempotencyRepository(this.db)
