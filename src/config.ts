@@ -37,7 +37,7 @@ const configSchema = z.object({
    * Also caps the statement timeout, so no statement outlives the request by more than one budget.
    */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
-  /** Postgres `statement_timeout` of every connection (the smaller of this and REQUEST_TIMEOUT_MS). */
+  /** Node: Postgres `statement_timeout` of every connection (the smaller of this and REQUEST_TIMEOUT_MS + 250 ms). */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
   /** Node only: size of the node-postgres pool. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),

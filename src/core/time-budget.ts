@@ -13,7 +13,7 @@ import { ApiError } from "./errors";
  * Neon's endpoint cancels a query whose client went away. On Node the shared
  * pool does not tie a backend to a request (cancelling would need its pid
  * first, another round trip on every query), so Postgres' own
- * `statement_timeout`, set on every connection and capped at this budget
+ * `statement_timeout`, set on every connection and capped just past this budget
  * (`db/statement-timeout.ts`), ends it; a statement that started just before
  * the deadline may run up to one more budget. On Neon, the role's
  * `statement_timeout` is the backstop of both (docs/operations.md).

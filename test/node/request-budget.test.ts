@@ -3,6 +3,7 @@ import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
 import type { Database } from "../../src/db/database";
+import { STATEMENT_GRACE_MS } from "../../src/db/statement-timeout";
 import { requestBudgetContract } from "../contract/request-budget.contract";
 import { createNodeTarget } from "./app-target";
 
@@ -25,13 +26,13 @@ async function statementTimeout(db: Database): Promise<string | undefined> {
 }
 
 describe("statement_timeout (node-postgres)", () => {
-  it("is set on every connection: DB_STATEMENT_TIMEOUT_MS, capped at REQUEST_TIMEOUT_MS", async () => {
+  it("is set on every connection: DB_STATEMENT_TIMEOUT_MS, capped just past REQUEST_TIMEOUT_MS", async () => {
     const defaults = createNodeTarget();
     const configured = createNodeTarget({ DB_STATEMENT_TIMEOUT_MS: "1500" });
     try {
       expect(await statementTimeout(defaults.database.db)).toBe("5s");
       expect(await statementTimeout(configured.database.db)).toBe("1500ms");
-      expect(await statementTimeout(target.database.db)).toBe(`${budgetMs}ms`);
+      expect(await statementTimeout(target.database.db)).toBe(`${budgetMs + STATEMENT_GRACE_MS}ms`);
     } finally {
       await Promise.all([defaults.database.close(), configured.database.close()]);
     }
