@@ -15,14 +15,18 @@
  * Prints one table and the targets of issue 7; writes the same to .bench/bench-results.json.
  * Exits 1 when a measured target is missed. `--long` adds the 60 s RSS run; `--cpu-prof`
  * writes the server's V8 profile to .bench/profile/ (profiling slows it: not for numbers).
+ *
+ * `--edge [--rtt=20] [--requests=60]`: another benchmark, of latency rather than throughput:
+ * each entry with the database a round trip away (scripts/lib/bench-edge.ts says how).
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildNode } from "./build-node";
 import { prepareBenchDatabase } from "./lib/bench-database";
+import { runEdgeBench } from "./lib/bench-edge";
 import { chooseLoadGenerator, type LoadOptions, SCENARIOS, type Scenario } from "./lib/bench-load";
+import { describeMachine } from "./lib/bench-machine";
 import { choosePinning } from "./lib/bench-pinning";
 import { sampleProcess, sampleTreeCpuMs } from "./lib/bench-process";
 import {
@@ -109,7 +113,9 @@ const log = (line: string) => console.error(line);
 const mb = (bytes: number) => bytes / (1024 * 1024);
 
 async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes("--edge")) return runEdgeBench(argv, REPO_ROOT, WORK_DIR);
+  const options = parseOptions(argv);
   const generator = chooseLoadGenerator();
   await mkdir(WORK_DIR, { recursive: true });
   const profileDir = path.join(WORK_DIR, "profile");
@@ -242,10 +248,9 @@ async function main(): Promise<number> {
       };
     }
 
-    const cpus = os.cpus();
     const partial = {
       startedAt: new Date().toISOString(),
-      machine: { cpus: cpus.length, cpuModel: cpus[0]?.model.trim() ?? "unknown", node: process.versions.node, platform: process.platform },
+      machine: describeMachine(),
       loadGenerator: generator.name,
       connections: options.connections,
       phaseSeconds: options.phaseSeconds,

@@ -9,7 +9,7 @@
  *    overhead, so it errs on the high side. (Timing it from inside the Worker is
  *    impossible: workerd's clock does not advance during synchronous code.);
  *  - requests/s and p99 of GET by id through `wrangler dev` (workerd + the Neon
- *    driver, over the local WebSocket bridge to the same Postgres).
+ *    driver over HTTP, to the local `/sql` endpoint over the same Postgres).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { openSync } from "node:fs";
@@ -19,7 +19,7 @@ import { measureBundle } from "../check-bundle-size";
 import type { LoadGenerator, LoadResult } from "./bench-load";
 import { median } from "./bench-report";
 import { fetchToken } from "./bench-server";
-import { startWebSocketBridge } from "./ws-bridge";
+import { startSqlOverHttpEndpoint } from "./sql-over-http";
 
 export interface WorkerBundleFigures {
   rawBytes: number;
@@ -34,7 +34,7 @@ export interface WorkerBundleFigures {
   references: { emptyMs: number; databaseDriverMs: number; librariesMs: number };
 }
 
-function run(command: string, args: string[], options: { cwd: string; logFile: string }): Promise<void> {
+export function run(command: string, args: string[], options: { cwd: string; logFile: string }): Promise<void> {
   return new Promise((resolve, reject) => {
     const log = openSync(options.logFile, "a");
     const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", log, log], env: process.env });
@@ -142,39 +142,33 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
   throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms`);
 }
 
-/** GET by id through `wrangler dev`: the Workers runtime locally, each request with its own Neon pool (as deployed). */
-export async function measureWranglerDev(options: WranglerDevOptions): Promise<LoadResult> {
-  const bridge = await startWebSocketBridge();
-  const logFile = path.join(options.workDir, "wrangler-dev.log");
-  const log = openSync(logFile, "w");
+export interface WranglerDev {
+  baseUrl: string;
+  /** SIGTERM to its process group (wrangler and the workerd it starts), SIGKILL after 10 s. */
+  stop(): Promise<void>;
+}
+
+/** `wrangler dev` on 127.0.0.1 with these vars (besides wrangler.toml's), once it answers /health. */
+export async function startWranglerDev(options: {
+  repoRoot: string;
+  port: number;
+  vars: Record<string, string>;
+  logFile: string;
+}): Promise<WranglerDev> {
+  const log = openSync(options.logFile, "w");
   const wrangler = path.join(options.repoRoot, "node_modules", ".bin", "wrangler");
   // wrangler splits --var on the first ":" only, so URLs pass through intact.
   const args = ["dev", "--port", String(options.port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
-  const vars = [`DATABASE_URL:${options.databaseUrl}`, `NEON_WS_PROXY:${bridge.proxyHost}`, "LOG_LEVEL:warn"];
+  const vars = Object.entries(options.vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   // Its own process group, so that stopping it also stops the workerd it starts.
-  const child = spawn(wrangler, [...args, ...vars.flatMap((v) => ["--var", v])], {
+  const child = spawn(wrangler, [...args, ...vars], {
     cwd: options.repoRoot,
     stdio: ["ignore", log, log],
     detached: true,
     env: process.env,
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const baseUrl = `http://127.0.0.1:${options.port}`;
-  try {
-    await waitFor(`${baseUrl}/health`, child, 60_000);
-    const token = await fetchToken(baseUrl, options.viewer);
-    const load = {
-      baseUrl,
-      scenario: "get" as const,
-      token,
-      ids: options.ids,
-      skuPrefix: "workers",
-      connections: options.connections,
-      workDir: options.workDir,
-    };
-    await options.generator.run({ ...load, durationSeconds: options.warmupSeconds });
-    return await options.generator.run({ ...load, durationSeconds: options.durationSeconds });
-  } finally {
+  const stop = async () => {
     const signalGroup = (signal: NodeJS.Signals) => {
       try {
         if (child.pid !== undefined) process.kill(-child.pid, signal);
@@ -188,6 +182,44 @@ export async function measureWranglerDev(options: WranglerDevOptions): Promise<L
       await exited;
       clearTimeout(timer);
     }
-    await bridge.close();
+  };
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitFor(`${baseUrl}/health`, child, 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { baseUrl, stop };
+}
+
+/** GET by id through `wrangler dev`: the Workers runtime locally, each statement one HTTP request to the local `/sql` endpoint (as deployed, to Neon's). */
+export async function measureWranglerDev(options: WranglerDevOptions): Promise<LoadResult> {
+  const endpoint = await startSqlOverHttpEndpoint();
+  try {
+    const dev = await startWranglerDev({
+      repoRoot: options.repoRoot,
+      port: options.port,
+      vars: { DATABASE_URL: options.databaseUrl, NEON_HTTP_ENDPOINT: endpoint.url, LOG_LEVEL: "warn" },
+      logFile: path.join(options.workDir, "wrangler-dev.log"),
+    });
+    try {
+      const token = await fetchToken(dev.baseUrl, options.viewer);
+      const load = {
+        baseUrl: dev.baseUrl,
+        scenario: "get" as const,
+        token,
+        ids: options.ids,
+        skuPrefix: "workers",
+        connections: options.connections,
+        workDir: options.workDir,
+      };
+      await options.generator.run({ ...load, durationSeconds: options.warmupSeconds });
+      return await options.generator.run({ ...load, durationSeconds: options.durationSeconds });
+    } finally {
+      await dev.stop();
+    }
+  } finally {
+    await endpoint.close();
   }
 }
