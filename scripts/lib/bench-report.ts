@@ -227,7 +227,7 @@ export function formatReport(results: BenchResults): string {
     if (w.wranglerDev) {
       out.push(
         `         wrangler dev ${w.wranglerDev.endpoint}: ${fixed(w.wranglerDev.requestsPerSecond, 0)} req/s, p50 ${fixed(w.wranglerDev.p50Ms, 2)} ms, ` +
-          `p99 ${fixed(w.wranglerDev.p99Ms, 2)} ms, ${w.wranglerDev.errors} errors (a Neon pool and connection per request, as deployed)`,
+          `p99 ${fixed(w.wranglerDev.p99Ms, 2)} ms, ${w.wranglerDev.errors} errors (each statement one HTTP request to the local /sql endpoint, as deployed to Neon's; wrangler at --log-level=warn)`,
       );
     }
   }
