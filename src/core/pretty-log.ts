@@ -1,6 +1,15 @@
 import type { LogFields } from "./logger";
 
-const text = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+/**
+ * Control characters as escapes (`\n` → `\u000a`): a path may carry a decoded `%0A`,
+ * and written raw it would forge a line of its own in the terminal or a log file.
+ */
+const escapeControls = (value: string, keep?: RegExp) =>
+  value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) =>
+    keep?.test(char) ? char : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+
+const text = (value: unknown) => escapeControls(typeof value === "string" ? value : (JSON.stringify(value) ?? String(value)));
 
 const stackOf = (value: unknown) =>
   typeof value === "object" && value !== null && "stack" in value && typeof value.stack === "string" ? value.stack : undefined;
@@ -22,6 +31,6 @@ export function formatPretty(record: LogFields): string {
     .map(([key, value]) => `${key}=${text(value)}`);
   // A stack reads better on its own lines than inside a JSON string.
   const stack = stackOf(error);
-  const errorPart = error === undefined ? [] : [stack ? `\n${stack}` : `error=${text(error)}`];
+  const errorPart = error === undefined ? [] : [stack ? `\n${escapeControls(stack, /[\n\t]/)}` : `error=${text(error)}`];
   return [time, text(level).toUpperCase(), text(message), ...fields, ...errorPart].join(" ");
 }

@@ -40,4 +40,15 @@ describe("pretty log format", () => {
     expect(error).toMatch(/ ERROR unhandled error requestId=r-2 \nError: kaput\n\s+at /);
     expect(odd).toMatch(/ ERROR odd failure error=not an Error$/);
   });
+
+  it("escapes control characters, so a decoded %0A in a path cannot forge a line", () => {
+    const { lines, logger } = capture();
+    const forged = "/api/v1/products/x\n12:00:00.000 200 GET /admin 1ms db 0ms forged\r\u001b[31m";
+    logger.info("request", { requestId: "r-3", method: "GET", path: forged, status: 404, durationMs: 1, dbTimeMs: 0 });
+    logger.warn("odd input", { q: "a\nb" });
+    expect(lines).toHaveLength(2);
+    expect(lines.join("")).not.toMatch(/[\n\r\u001b]/);
+    expect(lines[0]).toContain("/api/v1/products/x\\u000a12:00:00.000 200 GET /admin 1ms db 0ms forged\\u000d\\u001b[31m");
+    expect(lines[1]).toMatch(/ WARN odd input q=a\\u000ab$/);
+  });
 });
