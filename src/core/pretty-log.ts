@@ -4,10 +4,15 @@ import type { LogFields } from "./logger";
  * Control characters as escapes (`\n` → `\u000a`): a path may carry a decoded `%0A`,
  * and written raw it would forge a line of its own in the terminal or a log file.
  */
-const escapeControls = (value: string, keep?: RegExp) =>
-  value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) =>
-    keep?.test(char) ? char : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+function escapeControls(value: string, keep = ""): string {
+  let escaped = "";
+  for (const char of value) {
+    const code = char.charCodeAt(0);
+    const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+    escaped += control && !keep.includes(char) ? `\\u${code.toString(16).padStart(4, "0")}` : char;
+  }
+  return escaped;
+}
 
 const text = (value: unknown) => escapeControls(typeof value === "string" ? value : (JSON.stringify(value) ?? String(value)));
 
@@ -31,6 +36,6 @@ export function formatPretty(record: LogFields): string {
     .map(([key, value]) => `${key}=${text(value)}`);
   // A stack reads better on its own lines than inside a JSON string.
   const stack = stackOf(error);
-  const errorPart = error === undefined ? [] : [stack ? `\n${escapeControls(stack, /[\n\t]/)}` : `error=${text(error)}`];
+  const errorPart = error === undefined ? [] : [stack ? `\n${escapeControls(stack, "\n\t")}` : `error=${text(error)}`];
   return [time, text(level).toUpperCase(), text(message), ...fields, ...errorPart].join(" ");
 }
