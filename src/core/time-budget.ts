@@ -16,7 +16,7 @@ import { ApiError } from "./errors";
  * `statement_timeout`, set on every connection and capped just past this budget
  * (`db/statement-timeout.ts`), ends it; a statement that started just before
  * the deadline may run up to one more budget. On Neon, the role's
- * `statement_timeout` is the backstop of both (docs/operations.md).
+ * `statement_timeout` is the backstop of both (README, "Health and readiness").
  */
 export function timeBudget(budgetMs: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

@@ -27,6 +27,9 @@ export class KeyAnswered extends ApiError {
   }
 }
 
+/** When a key stored now may be purged. */
+const expiresAt = sql`now() + make_interval(hours => ${RETENTION_HOURS})`;
+
 /** The key's lock as a number: a transaction-level advisory lock, held until the create statement commits or fails. */
 const keyLock = (scope: IdempotencyScope) => sql`hashtextextended(${scope.userId} || ' ' || ${scope.key}, 0)`;
 
@@ -46,7 +49,8 @@ export class IdempotencyRepository {
    * key row is inserted beside the resource; if the key already has an answer,
    * that insert fails on the key's primary key (or the resource's own unique
    * columns fail first, a retry carrying the same body): nothing is written
-   * either, and the middleware looks the answer up. There is no "running"
+   * either, and a second statement reads the stored answer (`KeyAnswered`,
+   * which the middleware replays or refuses). There is no "running"
    * state to clean up after a crash: a transaction that dies takes its lock
    * and its rows with it.
    *
@@ -74,7 +78,7 @@ export class IdempotencyRepository {
           status: 201,
           response: sql`(select ${answer.body} from created)`,
           headers: sql`(select ${answer.headers} from created)`,
-          expiresAt: sql`now() + make_interval(hours => ${RETENTION_HOURS})`,
+          expiresAt,
         })
         .returning({ key: idempotencyKeys.key }),
     );
@@ -97,7 +101,7 @@ export class IdempotencyRepository {
   async keep(scope: IdempotencyScope, status: number, response: unknown): Promise<void> {
     await this.db
       .insert(idempotencyKeys)
-      .values({ ...scope, status, response, headers: {}, expiresAt: sql`now() + make_interval(hours => ${RETENTION_HOURS})` })
+      .values({ ...scope, status, response, headers: {}, expiresAt })
       .onConflictDoNothing();
   }
 
