@@ -24,10 +24,11 @@ export interface BenchServerOptions {
   cpuProfileDir?: string | undefined;
 }
 
-async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** Polls `baseUrl/health` until it answers 200; fails when `child` (named `what` in errors) exits first or after `timeoutMs`. */
+export async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs: number, what = "the server"): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode} before answering /health`);
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode} before answering /health`);
     try {
       if ((await fetch(`${baseUrl}/health`)).ok) return;
     } catch {
@@ -35,7 +36,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs: nu
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`the server did not answer ${baseUrl}/health within ${timeoutMs} ms`);
+  throw new Error(`${what} did not answer ${baseUrl}/health within ${timeoutMs} ms`);
 }
 
 /** Starts `node --enable-source-maps dist/server.js` (the Dockerfile's CMD) in production mode. */

@@ -14,14 +14,15 @@ import { spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { waitForHealth } from "./bench-server";
 
 export interface RunningWorkerd {
   baseUrl: string;
   stop(): Promise<void>;
 }
 
-/** wrangler.toml's `compatibility_date` and `compatibility_flags`, so both runtimes run the Worker alike. */
-async function compatibility(repoRoot: string): Promise<{ date: string; flags: string[] }> {
+/** wrangler.toml's `compatibility_date` and `compatibility_flags`: what every Worker the bench runs is built and run with. */
+export async function workerCompatibility(repoRoot: string): Promise<{ date: string; flags: string[] }> {
   const toml = await readFile(path.join(repoRoot, "wrangler.toml"), "utf8");
   const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1];
   const flags = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1];
@@ -63,7 +64,7 @@ export async function startWorkerd(options: {
   vars: Record<string, string>;
   logFile: string;
 }): Promise<RunningWorkerd> {
-  const { date, flags } = await compatibility(options.repoRoot);
+  const { date, flags } = await workerCompatibility(options.repoRoot);
   const configFile = path.join(options.bundleDir, "workerd.capnp");
   await writeFile(configFile, workerdConfig({ port: options.port, date, flags, vars: options.vars }));
   const workerd = path.join(options.repoRoot, "node_modules", ".bin", "workerd");
@@ -76,18 +77,11 @@ export async function startWorkerd(options: {
     await exited;
   };
   const baseUrl = `http://127.0.0.1:${options.port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`workerd exited with ${child.exitCode}: see ${options.logFile}`);
-    try {
-      if ((await fetch(`${baseUrl}/health`)).ok) return { baseUrl, stop };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`workerd did not answer ${baseUrl}/health within 30 s: see ${options.logFile}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await waitForHealth(baseUrl, child, 30_000, `workerd (log: ${options.logFile})`);
+  } catch (error) {
+    await stop();
+    throw error;
   }
+  return { baseUrl, stop };
 }

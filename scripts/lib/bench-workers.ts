@@ -18,7 +18,8 @@ import path from "node:path";
 import { measureBundle } from "../check-bundle-size";
 import type { LoadGenerator, LoadResult } from "./bench-load";
 import { median } from "./bench-report";
-import { fetchToken } from "./bench-server";
+import { fetchToken, waitForHealth } from "./bench-server";
+import { workerCompatibility } from "./bench-workerd";
 import { startSqlOverHttpEndpoint } from "./sql-over-http";
 
 export interface WorkerBundleFigures {
@@ -75,11 +76,7 @@ async function startupRuns(wrangler: string, bundle: string, runs: number, optio
 
 /** Builds a reference Worker with the service's compatibility date and flags, but none of its code or bindings. */
 async function buildReference(wrangler: string, entry: string, options: { cwd: string; workDir: string; logFile: string }) {
-  const toml = await readFile(path.join(options.cwd, "wrangler.toml"), "utf8");
-  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(toml)?.[1] ?? "2026-11-01";
-  const flags = [...(/^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? "").matchAll(/"([^"]+)"/g)].map(
-    (match) => match[1] ?? "",
-  );
+  const { date, flags } = await workerCompatibility(options.cwd);
   const name = path.basename(entry, ".worker.ts");
   const bundle = path.join(options.workDir, `reference-${name}.bundle`);
   const args = ["deploy", "--dry-run", "--config", "/dev/null", "--name", `bench-${name}`, "--compatibility-date", date, "--minify"];
@@ -128,20 +125,6 @@ export interface WranglerDevOptions {
   log: (line: string) => void;
 }
 
-async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`wrangler dev did not answer ${url} within ${timeoutMs} ms`);
-}
-
 export interface WranglerDev {
   baseUrl: string;
   /** SIGTERM to its process group (wrangler and the workerd it starts), SIGKILL after 10 s. */
@@ -188,7 +171,7 @@ export async function startWranglerDev(options: {
   };
   const baseUrl = `http://127.0.0.1:${options.port}`;
   try {
-    await waitFor(`${baseUrl}/health`, child, 60_000);
+    await waitForHealth(baseUrl, child, 60_000, "wrangler dev");
   } catch (error) {
     await stop();
     throw error;
