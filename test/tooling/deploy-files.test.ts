@@ -1,5 +1,6 @@
 // The deployment files nobody can run here (no Docker engine, no cluster, no GitHub): checked for the
 // properties that matter. actionlint runs over the workflows in `npm run check`.
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -211,7 +212,10 @@ describe("Kubernetes manifests (deploy/k8s)", async () => {
 describe("GitHub workflows", async () => {
   const dir = path.join(root, ".github/workflows");
   const workflows = await Promise.all(
-    (await readdir(dir)).map(async (file) => ({ file, workflow: obj(parse(await readFile(path.join(dir, file), "utf8"))) })),
+    (await readdir(dir)).map(async (file) => {
+      const text = await readFile(path.join(dir, file), "utf8");
+      return { file, text, workflow: obj(parse(text)) };
+    }),
   );
   const byName = (file: string) => workflows.find((w) => w.file === file)?.workflow ?? {};
   const jobs = (workflow: Yaml) => Object.entries(obj(workflow.jobs)).map(([id, job]) => ({ id, job: obj(job) }));
@@ -224,14 +228,14 @@ describe("GitHub workflows", async () => {
     }
   });
 
-  it("pins every action to a full commit SHA or an exact release tag", () => {
-    for (const { file, workflow } of workflows) {
-      for (const { job } of jobs(workflow)) {
-        for (const step of list(job.steps).map(obj)) {
-          if (typeof step.uses !== "string") continue;
-          expect(step.uses, file).toMatch(/@([0-9a-f]{40}|v\d+\.\d+\.\d+)$/);
-        }
-      }
+  it("pins every action to a full commit SHA, with its release as a comment", () => {
+    for (const { file, text, workflow } of workflows) {
+      const uses = jobs(workflow).flatMap(({ job }) => list(job.steps).map((step) => obj(step).uses));
+      for (const action of uses) if (action !== undefined) expect(action, file).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+      // A tag can be moved to other code; the comment says which release the SHA is, for updates and review.
+      const lines = text.split("\n").filter((line) => /^\s*(- )?uses:/.test(line));
+      expect(lines.length, file).toBe(uses.filter((action) => action !== undefined).length);
+      for (const line of lines) expect(line, file).toMatch(/uses: \S+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
     }
   });
 
@@ -257,14 +261,120 @@ describe("GitHub workflows", async () => {
     expect(text).not.toContain("--env production");
   });
 
+  it("previews refuse to run without a data-free parent branch, before any of the branch's code runs", () => {
+    const steps = list(obj(obj(byName("preview.yml").jobs).deploy).steps).map(obj);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, meant literally
+    const parent = "${{ vars.NEON_PREVIEW_PARENT_BRANCH }}";
+    const create = steps.find((step) => String(step.uses).startsWith("neondatabase/create-branch-action@"));
+    // Empty would fork the project's default branch: production data.
+    expect(obj(create?.with).parent_branch).toBe(parent);
+    const guardAt = steps.findIndex((step) => Object.values(obj(step.env)).includes(parent));
+    const checkoutAt = steps.findIndex((step) => String(step.uses).startsWith("actions/checkout@"));
+    expect(guardAt).toBeGreaterThanOrEqual(0);
+    expect(guardAt).toBeLessThan(checkoutAt);
+    // The guard's own script, run as the runner runs it (bash -e), with the variable unset and set.
+    const guard = steps[guardAt] ?? {};
+    const name = Object.entries(obj(guard.env)).find(([, value]) => value === parent)?.[0] ?? "";
+    const run = (value: string) =>
+      spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", String(guard.run)], {
+        env: { PATH: process.env.PATH, [name]: value },
+        encoding: "utf8",
+      });
+    const refused = run("");
+    expect(refused.status).not.toBe(0);
+    expect(refused.stdout).toMatch(/::error::.*NEON_PREVIEW_PARENT_BRANCH/);
+    expect(run("preview-base").status).toBe(0);
+  });
+
   it("production deploys migrate, deploy, smoke-test and can roll back, in the production environment", () => {
     const text = JSON.stringify(byName("deploy.yml"));
     for (const wanted of ["npm run db:migrate", "wrangler deploy --env production", "npm run smoke", "wrangler rollback"]) {
       expect(text).toContain(wanted);
     }
-    for (const { job } of jobs(byName("deploy.yml"))) expect(obj(job.environment).name).toBe("production");
+    for (const { id, job } of jobs(byName("deploy.yml"))) {
+      if (JSON.stringify(job).includes("secrets.")) expect(obj(job.environment).name, id).toBe("production");
+    }
+  });
+
+  it("manual deploys and rollbacks run only from main; other refs are refused with a message", () => {
+    const deployJobs = jobs(byName("deploy.yml"));
+    /** Which jobs GitHub would start for this event: each job-level `if` evaluated as GitHub evaluates it. */
+    const started = (context: { github: Yaml; inputs: Yaml }) =>
+      deployJobs.filter(({ job }) => job.if === undefined || evaluate(String(job.if), context)).map(({ id }) => id);
+    const dispatch = (ref: string, rollbackTo: string) => ({
+      github: { event_name: "workflow_dispatch", ref, repository: "o/r" },
+      inputs: { rollback_to: rollbackTo },
+    });
+    const withSecrets = (ids: string[]) => ids.filter((id) => JSON.stringify(obj(obj(byName("deploy.yml").jobs)[id])).includes("secrets."));
+    for (const rollbackTo of ["", "version-id"]) {
+      const fromBranch = started(dispatch("refs/heads/feature", rollbackTo));
+      expect(withSecrets(fromBranch)).toEqual([]);
+      expect(fromBranch).toHaveLength(1);
+      const fromTag = started(dispatch("refs/tags/v1.0.0", rollbackTo));
+      expect(withSecrets(fromTag)).toEqual([]);
+    }
+    expect(withSecrets(started(dispatch("refs/heads/main", "")))).toEqual(["deploy"]);
+    expect(withSecrets(started(dispatch("refs/heads/main", "version-id")))).toEqual(["rollback"]);
+    const afterCi = {
+      github: {
+        event_name: "workflow_run",
+        ref: "refs/heads/main",
+        repository: "o/r",
+        event: { workflow_run: { conclusion: "success", event: "push", head_repository: { full_name: "o/r" } } },
+      },
+      inputs: {},
+    };
+    expect(started(afterCi)).toEqual(["deploy"]);
   });
 });
+
+/**
+ * A GitHub Actions job condition (`==`, `!=`, `&&`, `||`, `!`, parentheses, '…' strings and
+ * `github.*` / `inputs.*` properties: what these workflows use), evaluated against a context.
+ */
+function evaluate(expression: string, context: { github: Yaml; inputs: Yaml }): boolean {
+  const tokens = expression.match(/'[^']*'|==|!=|&&|\|\||!|\(|\)|[\w.-]+/g) ?? [];
+  let at = 0;
+  const peek = () => tokens[at];
+  const take = () => tokens[at++];
+  const lookup = (name: string): unknown =>
+    name.split(".").reduce<unknown>((value, key) => (isObject(value) ? value[key] : undefined), context);
+  const primary = (): unknown => {
+    const token = take() ?? "";
+    if (token === "(") {
+      const value = or();
+      take();
+      return value;
+    }
+    if (token === "!") return !primary();
+    if (token.startsWith("'")) return token.slice(1, -1);
+    return lookup(token) ?? "";
+  };
+  const comparison = (): unknown => {
+    const left = primary();
+    if (peek() === "==" || peek() === "!=") {
+      const operator = take();
+      const right = primary();
+      return operator === "==" ? left === right : left !== right;
+    }
+    return left;
+  };
+  /** A chain of `operand operator operand …`; every operand is read (as GitHub does, without side effects). */
+  const chain = (operator: "&&" | "||", operand: () => unknown) => (): unknown => {
+    let value = operand();
+    while (peek() === operator) {
+      take();
+      const right = Boolean(operand());
+      value = operator === "&&" ? Boolean(value) && right : Boolean(value) || right;
+    }
+    return value;
+  };
+  const and = chain("&&", comparison);
+  const or = chain("||", and);
+  const result = or();
+  if (at !== tokens.length) throw new Error(`could not evaluate: ${expression}`);
+  return Boolean(result);
+}
 
 describe("wrangler.toml environments", () => {
   const environments = [undefined, "preview", "production"] as const;
@@ -293,14 +403,19 @@ describe("wrangler.toml environments", () => {
     });
     expect(bindingKeys).toEqual(expect.arrayContaining(["vars", "ratelimits", "assets", "observability"]));
     for (const config of deployed) {
-      for (const key of bindingKeys) expect(names(obj(config)[key]), `${config.name}: ${key}`).toEqual(names(base[key]));
+      for (const key of bindingKeys) {
+        // ENVIRONMENT is the one var each deployed environment adds: the top level must not have it.
+        const expected = key === "vars" ? [...(names(base[key]) as string[]), "ENVIRONMENT"].sort() : names(base[key]);
+        expect(names(obj(config)[key]), `${config.name}: ${key}`).toEqual(expected);
+      }
     }
   });
 
   it("deploy preview and production as separate Workers with their own ENVIRONMENT and counters", () => {
     const [development, preview, production] = configs;
     expect(new Set(configs.map((config) => config.name)).size).toBe(3);
-    expect(development?.vars.ENVIRONMENT).toBe("development");
+    // A `wrangler deploy` without --env ships the top level: without ENVIRONMENT it answers 503, never development.
+    expect(development?.vars).not.toHaveProperty("ENVIRONMENT");
     expect(preview?.vars.ENVIRONMENT).toBe("preview");
     expect(production?.vars.ENVIRONMENT).toBe("production");
     expect(preview?.preview_urls).toBe(true);
