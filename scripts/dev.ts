@@ -3,6 +3,7 @@
  * npm run dev:node  → the same database, served by the Node entry (src/server.ts)
  *
  * DATABASE_URL (environment, then .dev.vars) replaces the embedded database.
+ * The app runs with ENVIRONMENT=development, passed explicitly: that setting has no default.
  * Ctrl-C stops everything this script started, and only that.
  * Knobs: PORT, DEV_PG_PORT (54329), DEV_SQL_PORT (54330), DEV_DATA_DIR, LOG_LEVEL.
  */

@@ -1,7 +1,7 @@
 // npm run db:seed: the first admin from SEED_ADMIN_EMAIL / SEED_ADMIN_PASSWORD (idempotent).
 // `npm run db:seed -- --demo` also adds the demo products.
 import { z } from "zod";
-import { passwordPolicy } from "../src/core/auth/password";
+import { passwordPolicy } from "../src/core/auth/password-policy";
 import { seedDemoProducts } from "./lib/demo-products";
 import { seedUsers } from "./lib/seed-users";
 

@@ -59,7 +59,7 @@ export async function smokeTest(baseUrl: string, options: SmokeOptions = {}): Pr
       audience: options.audience ?? "product-service",
       lifetimeSeconds: 300,
     };
-    const { token } = await signAccessToken(settings, { sub: crypto.randomUUID(), role: "viewer" });
+    const { token } = await signAccessToken(settings, { sub: crypto.randomUUID(), role: "viewer", authVersion: 1 });
     const response = await get("/api/v1/ping", { authorization: `Bearer ${token}` });
     const body = (await response.json().catch(() => undefined)) as { status?: unknown } | undefined;
     if (response.status !== 200 || body?.status !== "ok") {

@@ -11,14 +11,15 @@ import { registerDocs } from "./core/docs";
 import { createNotFoundHandler, handleError } from "./core/error-handler";
 import { ApiError } from "./core/errors";
 import { createLogger, type Logger } from "./core/logger";
-import { createMemoryRateLimiter } from "./core/rate-limit";
+import { createFailureBackoff } from "./core/rate-limit";
 import { requestId } from "./core/request-id";
 import { type RequestSummary, requestLog } from "./core/request-log";
 import { securityHeaders } from "./core/security-headers";
 import { timeBudget } from "./core/time-budget";
 import { validationHook } from "./core/validation";
 import type { OpenDatabase } from "./db/database";
-import { authRouter, type LoginGuards } from "./modules/auth";
+import { authRouter } from "./modules/auth";
+import type { LoginGuards } from "./modules/auth/login-guards";
 import { healthRouter, pingRouter } from "./modules/health";
 import { productsRouter } from "./modules/products";
 import { usersRouter } from "./modules/users";
@@ -28,7 +29,7 @@ export interface AppDependencies {
   /** Opens the database for one request; undefined when no DATABASE_URL is configured. */
   openDatabase?: OpenDatabase | undefined;
   logger?: Logger;
-  /** Login rate limiters and client address; in-memory limiters from config by default. */
+  /** Login limits and client address; in-memory failure back-off from config by default. */
   loginGuards?: Partial<LoginGuards>;
   /** Tests only: how the external identity provider's JWKS is fetched. */
   jwksFetch?: typeof fetch;
@@ -65,6 +66,11 @@ export function createApp({
   const guards: LoginGuards = { ...defaultLoginGuards(config, clientAddress), ...loginGuards };
 
   app.use(requestId);
+  const { PUBLIC_URL: publicUrl } = config;
+  app.use((c, next) => {
+    c.set("publicUrl", publicUrl);
+    return next();
+  });
   app.use(requestLog(logger, { clientAddress, observe: observeRequest }));
   app.use(securityHeaders);
   app.use(corsFor(config.CORS_ORIGINS));
@@ -73,7 +79,7 @@ export function createApp({
   app.use(`${API_PREFIX}/*`, timeBudget(config.REQUEST_TIMEOUT_MS));
   app.use(`${API_PREFIX}/*`, limitBody(config.MAX_BODY_BYTES));
   const requireToken = authenticate(verifyToken);
-  app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path === TOKEN_PATH ? next() : requireToken(c, next)));
+  app.use(`${API_PREFIX}/*`, (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireToken(c, next)));
   app.use(`${API_PREFIX}/*`, async (c, next) => {
     if (!openDatabase) {
       throw new ApiError("service_unavailable", "No database is configured for this service.", { headers: { "Retry-After": "30" } });
@@ -84,7 +90,7 @@ export function createApp({
 
   const routes = app
     .route("/", healthRouter(config, openDatabase))
-    .route(`${API_PREFIX}/auth`, authRouter(jwt, guards))
+    .route(`${API_PREFIX}/auth`, authRouter({ jwt, refreshLifetimeSeconds: config.REFRESH_TOKEN_LIFETIME_SECONDS }, guards))
     .route(`${API_PREFIX}/ping`, pingRouter)
     .route(`${API_PREFIX}/users`, usersRouter)
     .route(`${API_PREFIX}/products`, productsRouter);
@@ -104,6 +110,8 @@ export function createApp({
 }
 
 const TOKEN_PATH = `${API_PREFIX}/auth/token`;
+/** Where a client gets or gives up its tokens: no bearer token is asked for. */
+const PUBLIC_PATHS = new Set([TOKEN_PATH, `${API_PREFIX}/auth/revoke`]);
 
 function jwtSettings(config: Config): JwtSettings {
   return {
@@ -117,15 +125,25 @@ function jwtSettings(config: Config): JwtSettings {
 function externalIdentityProvider(config: Config, jwksFetch: typeof fetch | undefined): ExternalIdpSettings | undefined {
   const { JWT_JWKS_URL: jwksUrl, JWT_EXTERNAL_ISSUER: issuer, JWT_EXTERNAL_AUDIENCE: audience } = config;
   if (!jwksUrl || !issuer || !audience) return undefined;
-  return { jwksUrl, issuer, audience, roleClaim: config.JWT_ROLE_CLAIM, ...(jwksFetch ? { fetch: jwksFetch } : {}) };
+  return {
+    jwksUrl,
+    issuer,
+    audience,
+    roleClaim: config.JWT_ROLE_CLAIM,
+    ...(config.JWT_EXTERNAL_TYP ? { typ: config.JWT_EXTERNAL_TYP } : {}),
+    ...(jwksFetch ? { fetch: jwksFetch } : {}),
+  };
 }
 
-/** Per-process (Node) or per-isolate (Workers without the binding) counters; entries may pass better ones. */
+/** Per-process (Node) or per-isolate (Workers) failure back-off; the Worker adds its binding as `flood`. */
 function defaultLoginGuards(config: Config, clientAddress: LoginGuards["clientAddress"]): LoginGuards {
-  const window = { periodSeconds: config.LOGIN_WINDOW_SECONDS };
+  const backoff = {
+    baseSeconds: config.LOGIN_BACKOFF_SECONDS,
+    maxSeconds: Math.max(config.LOGIN_BACKOFF_SECONDS, config.LOGIN_BACKOFF_MAX_SECONDS),
+  };
   return {
-    perAccount: createMemoryRateLimiter({ limit: config.LOGIN_ATTEMPTS_PER_ACCOUNT, ...window }),
-    perAddress: createMemoryRateLimiter({ limit: config.LOGIN_ATTEMPTS_PER_ADDRESS, ...window }),
+    perAccount: createFailureBackoff({ freeFailures: config.LOGIN_FAILURES_PER_ACCOUNT, ...backoff }),
+    perAddress: createFailureBackoff({ freeFailures: config.LOGIN_FAILURES_PER_ADDRESS, ...backoff }),
     clientAddress,
   };
 }

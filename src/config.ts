@@ -22,11 +22,18 @@ const configSchema = z.object({
     .trim()
     .regex(/^https?:\/\/[^/]+\/sql$/, "must be an http(s)://host:port/sql URL")
     .optional(),
-  ENVIRONMENT: z.enum(["development", "test", "preview", "production"]).default("development"),
+  /**
+   * No default: development's fallback secret is published in this repository, so a
+   * deploy that forgot to say where it runs (e.g. `wrangler deploy` without `--env`)
+   * must refuse to start rather than become development.
+   */
+  ENVIRONMENT: z.enum(["development", "test", "preview", "production"], {
+    error: (issue) => (issue.input === undefined ? "is required: development or test locally, preview or production deployed" : undefined),
+  }),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Node only: `pretty` prints one short human line per record for local development; Workers always log JSON. */
   LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
-  /** Node only: when set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  /** Node only: `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>`; required outside development and test. */
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Largest accepted request body in bytes; larger bodies get 413 before parsing. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
@@ -59,24 +66,55 @@ const configSchema = z.object({
         .filter((origin) => origin.length > 0),
     ),
   /**
+   * The service's public base URL (e.g. `https://api.example.com`): problem `type`s become
+   * `<PUBLIC_URL>/problems/<code>`, and the relative `/problems/<code>` without it. Never taken
+   * from the request's Host header, which any client can set.
+   */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((url) => new URL(url).search === "" && new URL(url).hash === "", "must have no query or fragment")
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
+  /**
    * HMAC key for the service's own access tokens (HS256). Required, ≥ 32 characters,
    * outside development and test; there it falls back to a fixed development key.
    */
   JWT_SECRET: z.string().optional(),
   JWT_ISSUER: z.string().min(1).default("product-service"),
   JWT_AUDIENCE: z.string().min(1).default("product-service"),
-  /** Lifetime of issued access tokens; role changes take effect when a token expires. */
-  JWT_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /**
+   * Lifetime of issued access tokens. Admin operations check the stored role at once; everything
+   * else trusts the token's role until it expires, so this bounds how long a role change takes there.
+   */
+  JWT_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(3600).default(300),
+  /** Lifetime of a refresh token; each use replaces it with a new one that lives as long again. */
+  REFRESH_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(300).max(7_776_000).default(1_209_600),
   /** External OpenID Connect provider: its JWKS URL turns on acceptance of its tokens. */
   JWT_JWKS_URL: z.url().optional(),
   JWT_EXTERNAL_ISSUER: z.string().min(1).optional(),
   JWT_EXTERNAL_AUDIENCE: z.string().min(1).optional(),
   /** Claim of an external token that carries the role (string, or array of strings). */
   JWT_ROLE_CLAIM: z.string().min(1).default("role"),
-  /** Login attempts allowed per account, and per client address, in each window. */
-  LOGIN_ATTEMPTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
-  LOGIN_ATTEMPTS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
-  LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /**
+   * `typ` header the IdP puts on its access tokens (RFC 9068: `at+jwt`); when set, tokens with
+   * another `typ` are refused, so an ID token (whose `aud` may be this API's client id) cannot
+   * pass as an access token. Unset: not checked, because many IdPs mark both kinds `JWT`.
+   */
+  JWT_EXTERNAL_TYP: z.string().min(1).optional(),
+  /**
+   * Failed logins for one account from one client address, and from one address whatever the account,
+   * before that pair or address has to wait (LOGIN_BACKOFF_*). Successful logins never count.
+   */
+  LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** The first wait once the free failures are spent; it doubles with each further failure, up to the maximum. */
+  LOGIN_BACKOFF_SECONDS: z.coerce.number().int().min(1).max(3600).default(1),
+  LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /**
+   * Password hashes computed at once per process (Node) or isolate (Workers): login, user create, password
+   * change. Past it the request gets 503 with Retry-After rather than queueing (see core/auth/password.ts).
+   */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** Commit id and version of this build, reported by `/ready`. */
   BUILD_COMMIT: z.string().default("unknown"),
   BUILD_VERSION: z.string().default("0.0.0"),
@@ -85,11 +123,12 @@ const configSchema = z.object({
 /** Used only when ENVIRONMENT is development or test and no JWT_SECRET is set. */
 export const DEVELOPMENT_JWT_SECRET = "development-only-jwt-secret-never-use-in-production";
 
-const productionLike = new Set(["preview", "production"]);
+/** The only environments with fallbacks (secret, open /metrics, plain http); any other is held to production's rules. */
+const developmentLike = new Set(["development", "test"]);
 
 const checkedSchema = configSchema
   .superRefine((config, context) => {
-    if (!productionLike.has(config.ENVIRONMENT)) return;
+    if (developmentLike.has(config.ENVIRONMENT)) return;
     const secret = config.JWT_SECRET;
     if (secret === undefined) {
       context.addIssue({ code: "custom", path: ["JWT_SECRET"], message: `is required when ENVIRONMENT=${config.ENVIRONMENT}` });
@@ -106,6 +145,16 @@ const checkedSchema = configSchema
       context.addIssue({ code: "custom", path: ["JWT_JWKS_URL"], message: "needs JWT_EXTERNAL_ISSUER and JWT_EXTERNAL_AUDIENCE as well" });
     }
   })
+  .superRefine((config, context) => {
+    // Over plain http anyone on the path could swap the IdP's keys (JWKS) or the links in every error (PUBLIC_URL).
+    if (developmentLike.has(config.ENVIRONMENT)) return;
+    for (const name of ["JWT_JWKS_URL", "PUBLIC_URL"] as const) {
+      const url = config[name];
+      if (url !== undefined && new URL(url).protocol !== "https:") {
+        context.addIssue({ code: "custom", path: [name], message: `must be an https:// URL when ENVIRONMENT=${config.ENVIRONMENT}` });
+      }
+    }
+  })
   .transform((config) => ({ ...config, JWT_SECRET: config.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET }));
 
 export type Config = z.infer<typeof checkedSchema>;
@@ -117,8 +166,13 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+export interface LoadOptions {
+  /** The Node entry serves `GET /metrics` (the Worker has none): outside development and test it needs METRICS_TOKEN. */
+  servesMetrics?: boolean;
+}
+
 /** Parses settings once; the error names each bad variable and what is wrong with it. */
-export function loadConfig(source: Record<string, unknown>): Config {
+export function loadConfig(source: Record<string, unknown>, options: LoadOptions = {}): Config {
   const settings: Record<string, unknown> = {};
   for (const key of Object.keys(configSchema.shape)) {
     const value = source[key];
@@ -126,9 +180,12 @@ export function loadConfig(source: Record<string, unknown>): Config {
     if (value !== undefined && value !== "") settings[key] = value;
   }
   const parsed = checkedSchema.safeParse(settings);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  const environment = configSchema.shape.ENVIRONMENT.safeParse(settings.ENVIRONMENT).data;
+  if (options.servesMetrics && environment !== undefined && !developmentLike.has(environment) && settings.METRICS_TOKEN === undefined) {
+    // Request counts, routes and pool state are for the operator, not for whoever can reach the port.
+    problems.push(`METRICS_TOKEN: is required when ENVIRONMENT=${environment} (it guards GET /metrics)`);
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   return parsed.data;
 }

@@ -3,10 +3,11 @@ import { type ServerType, serve } from "@hono/node-server";
 import type { ExecutionContext } from "hono";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
+import { limitPasswordHashing } from "./core/auth/password";
 import { createLogger, type LogSink } from "./core/logger";
 import { formatPretty } from "./core/pretty-log";
 import { createNodeDatabase } from "./db/node";
-import { PURGE_INTERVAL_MS, purgeExpiredIdempotencyKeys } from "./modules/idempotency/purge";
+import { PURGE_INTERVAL_MS, purgeExpired } from "./modules/purge";
 import { nodeClientAddress } from "./node/client-address";
 import { createNodeMetrics } from "./node/metrics";
 import { batchedLineSink } from "./node/stdout-sink";
@@ -36,7 +37,8 @@ const nodeExecutionContext: ExecutionContext = { waitUntil: () => {}, passThroug
 
 /** Builds and starts the Node runtime from an environment (process.env in production). Throws ConfigError on bad settings. */
 export async function startServer(env: Record<string, unknown>, options: StartOptions = {}): Promise<RunningServer> {
-  const config = loadConfig(env);
+  const config = loadConfig(env, { servesMetrics: true });
+  limitPasswordHashing(config.PASSWORD_HASH_CONCURRENCY);
   const logger = createLogger(
     config.LOG_LEVEL,
     options.sink ?? batchedLineSink(),
@@ -50,7 +52,7 @@ export async function startServer(env: Record<string, unknown>, options: StartOp
       config,
       logger,
       openDatabase: database?.open,
-      // The socket's peer, for logs and login limits: behind a proxy this is the proxy, which then needs its own limits.
+      // For logs and login limits: the socket's peer, or behind TRUSTED_PROXY_HOPS proxies the address they forwarded.
       clientAddress: nodeClientAddress(config.TRUSTED_PROXY_HOPS),
       observeRequest: metrics.observe,
       metrics: metrics.handler,
@@ -66,8 +68,7 @@ export async function startServer(env: Record<string, unknown>, options: StartOp
   logger.info("listening", { port, database: database ? "configured" : "not configured" });
 
   // Workers purge from a Cron Trigger; a Node process does it on a timer of its own.
-  const purge =
-    database && setInterval(() => void purgeExpiredIdempotencyKeys(database.db, logger), options.purgeIntervalMs ?? PURGE_INTERVAL_MS);
+  const purge = database && setInterval(() => void purgeExpired(database.db, logger), options.purgeIntervalMs ?? PURGE_INTERVAL_MS);
   purge?.unref();
 
   let stopping: Promise<void> | undefined;

@@ -1,32 +1,36 @@
 import { type App, createApp } from "./app";
-import { type Config, ConfigError, loadConfig } from "./config";
+import { ConfigError, loadConfig } from "./config";
+import { limitPasswordHashing } from "./core/auth/password";
+import { problemStatus, problemTitles } from "./core/errors";
 import { createLogger } from "./core/logger";
+import { problemType } from "./core/problem";
 import { createBindingRateLimiter } from "./core/rate-limit";
 import type { OpenDatabase } from "./db/database";
 import { openNeonDatabase } from "./db/neon";
-import type { LoginGuards } from "./modules/auth";
-import { purgeExpiredIdempotencyKeys } from "./modules/idempotency/purge";
+import type { LoginGuards } from "./modules/auth/login-guards";
+import { purgeExpired } from "./modules/purge";
 import { analyticsObserver } from "./workers/analytics";
 
 /** Bindings and vars this Worker reads (see wrangler.toml and .dev.vars.example). */
 export interface WorkerEnv {
   DATABASE_URL?: string | undefined;
   NEON_HTTP_ENDPOINT?: string | undefined;
-  /** Workers rate-limiting bindings (wrangler.toml `[[ratelimits]]`); in-isolate counters when absent. */
-  LOGIN_ACCOUNT_LIMITER?: RateLimit | undefined;
+  /** Workers rate-limiting binding (wrangler.toml `[[ratelimits]]`): every login attempt per address; none when absent. */
   LOGIN_ADDRESS_LIMITER?: RateLimit | undefined;
   /** Workers Analytics Engine dataset (wrangler.toml `[[analytics_engine_datasets]]`); one data point per request when bound. */
   METRICS?: AnalyticsEngineDataset | undefined;
   [key: string]: unknown;
 }
 
-/** Uses the platform's rate limiter when bound, so counts are shared across isolates and locations. */
-function loginGuards(env: WorkerEnv, config: Config): Partial<LoginGuards> {
-  const period = config.LOGIN_WINDOW_SECONDS;
-  return {
-    ...(env.LOGIN_ACCOUNT_LIMITER ? { perAccount: createBindingRateLimiter(env.LOGIN_ACCOUNT_LIMITER, period) } : {}),
-    ...(env.LOGIN_ADDRESS_LIMITER ? { perAddress: createBindingRateLimiter(env.LOGIN_ADDRESS_LIMITER, period) } : {}),
-  };
+/** The period of LOGIN_ADDRESS_LIMITER in wrangler.toml, which the binding does not report. */
+const FLOOD_PERIOD_SECONDS = 60;
+
+/**
+ * The failure back-off lives in each isolate (the binding can only count, not "check, then record a
+ * failure"), so the binding, shared across isolates and locations, caps every attempt per address instead.
+ */
+function loginGuards(env: WorkerEnv): Partial<LoginGuards> {
+  return env.LOGIN_ADDRESS_LIMITER ? { flood: createBindingRateLimiter(env.LOGIN_ADDRESS_LIMITER, FLOOD_PERIOD_SECONDS) } : {};
 }
 
 // One app per env object: an isolate reuses it across requests, and config parsing runs once.
@@ -37,6 +41,7 @@ function appFor(env: WorkerEnv): App {
   if (cached) return cached;
   const config = loadConfig(env);
   const logger = createLogger(config.LOG_LEVEL);
+  limitPasswordHashing(config.PASSWORD_HASH_CONCURRENCY);
   const { DATABASE_URL } = config;
   const openDatabase: OpenDatabase | undefined = DATABASE_URL
     ? (timer, signal) => openNeonDatabase({ ...config, DATABASE_URL }, { timer, signal })
@@ -45,23 +50,29 @@ function appFor(env: WorkerEnv): App {
     config,
     openDatabase,
     logger,
-    loginGuards: loginGuards(env, config),
+    loginGuards: loginGuards(env),
     observeRequest: analyticsObserver(env.METRICS, logger),
   });
   apps.set(env, app);
   return app;
 }
 
-/** A bad configuration answers 503 (not a half-working service) and names what to fix. */
-function misconfigured(error: ConfigError): Response {
+/**
+ * A bad configuration answers 503 (not a half-working service) and names what to fix.
+ * The app's problem shape, built by hand: there is no app without a configuration.
+ */
+function misconfigured(error: ConfigError, request: Request): Response {
   console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", message: error.message }));
   const requestId = crypto.randomUUID();
+  const code = "service_unavailable";
   const body = {
-    type: "about:blank",
-    title: "Service unavailable",
-    status: 503,
+    // Relative: PUBLIC_URL is part of the configuration that failed.
+    type: problemType(code, undefined),
+    title: problemTitles[code],
+    status: problemStatus[code],
     detail: error.message,
-    code: "service_unavailable",
+    instance: new URL(request.url).pathname,
+    code,
     requestId,
   };
   return new Response(JSON.stringify(body), {
@@ -76,13 +87,13 @@ export default {
     try {
       app = appFor(env);
     } catch (error) {
-      if (error instanceof ConfigError) return misconfigured(error);
+      if (error instanceof ConfigError) return misconfigured(error, request);
       throw error;
     }
     return app.fetch(request, env, ctx);
   },
 
-  /** Cron Trigger (wrangler.toml `[triggers]`): deletes expired idempotency keys. */
+  /** Cron Trigger (wrangler.toml `[triggers]`): deletes expired idempotency keys and refresh tokens. */
   scheduled(_controller, env, ctx) {
     const config = loadConfig(env);
     const logger = createLogger(config.LOG_LEVEL);
@@ -91,6 +102,6 @@ export default {
       logger.warn("scheduled purge skipped: no DATABASE_URL");
       return;
     }
-    ctx.waitUntil(purgeExpiredIdempotencyKeys(openNeonDatabase({ ...config, DATABASE_URL }), logger));
+    ctx.waitUntil(purgeExpired(openNeonDatabase({ ...config, DATABASE_URL }), logger));
   },
 } satisfies ExportedHandler<WorkerEnv>;

@@ -21,6 +21,12 @@ const USES_PRODUCTS =
 const RUNNERS = ["test/node/contract.test.ts", "test/workers/contract.test.ts", "test/tooling/parity.test.ts"];
 const KEEP_TESTS = new Set(["test/contract/target.ts", ...RUNNERS]);
 /** `npm run load` drives and verifies a products workload: without products it has nothing to do. */
+/**
+ * Hand-written migrations every service needs although no table declares them (a new service's
+ * tables come from one fresh `db:generate`): their SQL moves into the first migration.
+ */
+const MIGRATIONS_TO_KEEP = ["drizzle/0007_require_role.sql"];
+
 const LOAD_FILES = ["scripts/load.ts", "scripts/lib/load-workload.ts", "test/tooling/load.test.ts"];
 
 function filesBelow(root: string, dir: string): string[] {
@@ -74,6 +80,8 @@ export function planService({ root, name, withoutProducts }: { root: string; nam
   if (withoutProducts) {
     if (!existsSync(path.join(root, "src/modules/products"))) throw new Refusal("there is no products module to remove.");
     deletions.push("src/modules/products");
+    const kept = MIGRATIONS_TO_KEEP.map((file) => read(file).trim()).join("\n--> statement-breakpoint\n");
+    edit("drizzle/0000_extensions.sql", (text) => `${text.trimEnd()}\n--> statement-breakpoint\n${kept}\n`);
     for (const file of readdirSync(path.join(root, "drizzle")))
       if (/^\d{4}_/.test(file) && !file.startsWith("0000_")) deletions.push(`drizzle/${file}`);
     for (const file of readdirSync(path.join(root, "drizzle/meta")))

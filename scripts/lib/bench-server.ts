@@ -51,6 +51,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
       ENVIRONMENT: "production",
       // A secret of this run only: production mode refuses the development key.
       JWT_SECRET: randomBytes(48).toString("base64"),
+      // Production mode requires it too (it guards /metrics, which the bench does not scrape).
+      METRICS_TOKEN: randomBytes(24).toString("hex"),
       DATABASE_URL: options.databaseUrl,
       PORT: String(options.port),
       BUILD_VERSION: "bench",

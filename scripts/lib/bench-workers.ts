@@ -145,7 +145,8 @@ export async function startWranglerDev(options: {
   // wrangler splits --var on the first ":" only, so URLs pass through intact.
   const args = ["dev", "--port", String(options.port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
   if (options.logLevel) args.push(`--log-level=${options.logLevel}`);
-  const vars = Object.entries(options.vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  // wrangler.toml's top level names no ENVIRONMENT (a deploy without --env must not run); a caller's wins.
+  const vars = Object.entries({ ENVIRONMENT: "development", ...options.vars }).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   // Its own process group, so that stopping it also stops the workerd it starts.
   const child = spawn(wrangler, [...args, ...vars], {
     cwd: options.repoRoot,

@@ -39,9 +39,16 @@ function childEnv(settings: DevSettings, extra: Record<string, string>): NodeJS.
   return { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH ?? ""}`, ...extra };
 }
 
+/**
+ * ENVIRONMENT has no default (a deploy that forgets it must not become development), so the
+ * dev script names it: a fresh clone with nothing set still starts.
+ */
+const DEV_ENVIRONMENT = "development";
+
 function wranglerArgs(settings: DevSettings, target: AppTarget): string[] {
   // wrangler splits --var on the first ":" only, so URLs pass through intact.
   const vars = [
+    `ENVIRONMENT:${DEV_ENVIRONMENT}`,
     ...(target.databaseUrlInDevVars ? [] : [`DATABASE_URL:${target.databaseUrl}`]),
     ...(target.neonHttpEndpoint === undefined ? [] : [`NEON_HTTP_ENDPOINT:${target.neonHttpEndpoint}`]),
   ];
@@ -63,6 +70,7 @@ function spawnChild(settings: DevSettings, target: AppTarget): ChildProcess {
     });
   }
   const env = childEnv(settings, {
+    ENVIRONMENT: DEV_ENVIRONMENT,
     DATABASE_URL: target.databaseUrl,
     PORT: String(settings.appPort),
     LOG_LEVEL: settings.logLevel,

@@ -19,6 +19,8 @@ export interface AppVariables {
   queryTimer: QueryTimer;
   /** Milliseconds spent waiting on the database during this request (set once the response is ready). */
   dbTimeMs: number;
+  /** PUBLIC_URL, the base of problem `type`s; unset: they are relative. */
+  publicUrl: string | undefined;
 }
 
 /** The Idempotency-Key claimed for this request, scoped to its user. */

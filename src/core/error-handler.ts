@@ -1,5 +1,6 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
-import { isDatabaseUnavailable, isForeignKeyViolation } from "../db/errors";
+import { isDatabaseUnavailable, isForeignKeyViolation, storedRoleRefusal } from "../db/errors";
+import { unauthorized } from "./auth/middleware";
 import type { AppEnv } from "./context";
 import { ApiError } from "./errors";
 import { fromHttpException, isHttpException, problemResponse } from "./problem";
@@ -8,6 +9,10 @@ import { fromHttpException, isHttpException, problemResponse } from "./problem";
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof ApiError) return problemResponse(c, error);
   if (isHttpException(error)) return problemResponse(c, fromHttpException(error));
+  const refusal = storedRoleRefusal(error);
+  if (refusal === "stale")
+    return problemResponse(c, unauthorized("The token was issued before a change to its user; sign in again.", true));
+  if (refusal === "forbidden") return problemResponse(c, new ApiError("forbidden", "Your stored role does not allow this operation."));
   if (isForeignKeyViolation(error)) {
     return problemResponse(c, new ApiError("conflict", "Other data refers to this resource, or a referenced resource does not exist."));
   }

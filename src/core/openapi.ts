@@ -4,7 +4,10 @@ import { PROBLEM_CONTENT_TYPE } from "./problem";
 
 export const ProblemSchema = z
   .object({
-    type: z.string().openapi({ example: "https://api.example.com/problems/validation_failed" }),
+    type: z.string().openapi({
+      description: "`<PUBLIC_URL>/problems/<code>`, or the relative `/problems/<code>` where no public URL is configured.",
+      example: "https://api.example.com/problems/validation_failed",
+    }),
     title: z.string().openapi({ example: "Validation failed" }),
     status: z.number().int().openapi({ example: 422 }),
     detail: z.string().openapi({ example: "The request body is not valid." }),

@@ -5,15 +5,18 @@ import { ApiError, type ProblemCode, problemStatus, problemTitles } from "./erro
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** Absolute `type` URI of a problem code, resolved against the request's origin. */
-export function problemType(c: Context, code: ProblemCode): string {
-  return `${new URL(c.req.url).origin}/problems/${code}`;
+/**
+ * `type` URI of a problem code: under the configured public URL, else the relative
+ * `/problems/<code>`. Never from the request's Host, which any client can set.
+ */
+export function problemType(code: ProblemCode, publicUrl: string | undefined): string {
+  return `${publicUrl ?? ""}/problems/${code}`;
 }
 
 /** Renders an ApiError as RFC 9457 problem+json carrying the request id. */
 export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
   const body = {
-    type: problemType(c, error.code),
+    type: problemType(error.code, c.get("publicUrl")),
     title: problemTitles[error.code],
     status: error.status,
     detail: error.detail,

@@ -18,6 +18,18 @@ export function databaseErrorCode(error: unknown): string | undefined {
 
 export const isUniqueViolation = (error: unknown) => databaseErrorCode(error) === "23505";
 
+/**
+ * `require_role` (migration 0007) refused the caller inside a statement: `stale` when the token's
+ * user is gone or its role or password changed since the token was issued, `forbidden` when the
+ * stored role is too low.
+ */
+export function storedRoleRefusal(error: unknown): "stale" | "forbidden" | undefined {
+  const code = databaseErrorCode(error);
+  if (code === "UA401") return "stale";
+  if (code === "UA403") return "forbidden";
+  return undefined;
+}
+
 /** A row is still referenced (or references a missing row): the client's request conflicts with other data. */
 export const isForeignKeyViolation = (error: unknown) => databaseErrorCode(error) === "23503";
 

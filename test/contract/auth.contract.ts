@@ -30,7 +30,7 @@ export function authContract(target: ContractTarget) {
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     expect(((await response.json()) as ProblemBody).code).toBe("unauthorized");
   };
-  const claimsFor = (role: Role) => ({ sub: users()[role].id, role });
+  const claimsFor = (role: Role) => ({ sub: users()[role].id, role, authVersion: 1 });
 
   describe(`authentication (${target.runtime})`, () => {
     describe("token endpoint", () => {
@@ -42,15 +42,16 @@ export function authContract(target: ContractTarget) {
         );
         expect(response.status).toBe(200);
         expect(response.headers.get("cache-control")).toBe("no-store");
-        const body = (await response.json()) as { access_token: string; token_type: string; expires_in: number };
-        expect(body).toMatchObject({ token_type: "bearer", expires_in: 3600 });
+        const body = (await response.json()) as { access_token: string; token_type: string; expires_in: number; refresh_token: string };
+        expect(body).toMatchObject({ token_type: "bearer", expires_in: 300 });
+        expect(body.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
         const [header, payload] = body.access_token
           .split(".")
           .slice(0, 2)
           .map((part) => JSON.parse(atob(part.replaceAll("-", "+").replaceAll("_", "/"))));
         expect(header).toEqual({ alg: "HS256", typ: "JWT" });
-        expect(payload).toMatchObject({ sub: user.id, role: "editor", iss: "product-service", aud: "product-service" });
-        expect(payload.exp - payload.iat).toBe(3600);
+        expect(payload).toMatchObject({ sub: user.id, role: "editor", ver: 1, iss: "product-service", aud: "product-service" });
+        expect(payload.exp - payload.iat).toBe(300);
         expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
         const me = await withToken(body.access_token);
         expect(me.status).toBe(200);

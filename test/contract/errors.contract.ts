@@ -7,7 +7,8 @@ export function errorsContract(target: ContractTarget) {
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     const body = (await response.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status, code, title: expect.any(String), detail: expect.any(String) });
-    expect(body.type).toMatch(new RegExp(`/problems/${code}$`));
+    // Under the configured https PUBLIC_URL, or relative without one: never the origin the request named.
+    expect(body.type).toMatch(new RegExp(`^(https://[^/?#]+(/[^?#]*)?)?/problems/${code}$`));
     expect(body.requestId).toBe(response.headers.get("x-request-id"));
     return body;
   };
@@ -17,6 +18,12 @@ export function errorsContract(target: ContractTarget) {
     it("404 problem for an unknown route with the request path as instance", async () => {
       const body = await expectProblem(await target.fetch("/nope/here"), 404, "not_found");
       expect(body.instance).toBe("/nope/here");
+    });
+
+    it("does not build the problem type from the request's Host", async () => {
+      const response = await target.fetch("http://evil.example/nope/here", { headers: { host: "evil.example" } });
+      const body = await expectProblem(response, 404, "not_found");
+      expect(body.type).not.toContain("evil.example");
     });
 
     it("405 with Allow for a known path and a wrong method", async () => {

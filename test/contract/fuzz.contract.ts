@@ -74,7 +74,7 @@ export function fuzzSettings(env: Record<string, unknown>, runs: number): FuzzSe
 async function forgedTokens(): Promise<string[]> {
   const now = Date.now();
   const sign = async (claims: { sub: string; role: Role; email?: string }, settings = testJwtSettings, at = now) =>
-    (await signAccessToken(settings, claims, at)).token;
+    (await signAccessToken(settings, { authVersion: 1, ...claims }, at)).token;
   const good = await sign({ sub: "01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f", role: "admin" });
   const [header = "", payload = "", signature = ""] = good.split(".");
   const claims = JSON.parse(atob(payload.replaceAll("-", "+").replaceAll("_", "/"))) as JsonObject;
@@ -367,7 +367,7 @@ export function fuzzContract(target: FuzzTarget, settings: FuzzSettings) {
       };
       const request = (operation: string, method: string, url: string, headers: Record<string, string> = {}, body?: string) =>
         new FuzzRequest(operation, method, url, "admin", headers, body);
-      const notAUuid = (await signAccessToken(testJwtSettings, { sub: "not-a-uuid", role: "viewer" })).token;
+      const notAUuid = (await signAccessToken(testJwtSettings, { sub: "not-a-uuid", role: "viewer", authVersion: 1 })).token;
       await checkAll([
         // If-Match naming a version past Postgres' integer: 22003 in the UPDATE/DELETE.
         request(

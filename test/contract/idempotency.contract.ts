@@ -9,9 +9,12 @@ import { type ContractTarget, countUsers, json, testJwtSettings, uniqueTag, user
 export function idempotencyContract(target: ContractTarget) {
   const post = (body: unknown, key: string | undefined, send = target.fetch) =>
     send("/api/v1/users", json(body, "POST", key === undefined ? {} : { "idempotency-key": key }));
-  /** Another admin than the test admin: keys are scoped to the token's subject. */
+  /** Another admin than the test admin (a real one: admin operations check the stored role): keys are scoped to the token's subject. */
   const anotherAdmin = async () => {
-    const { token } = await signAccessToken(testJwtSettings, { sub: crypto.randomUUID(), role: "admin", email: "other@test.example" });
+    const created = await target.fetch("/api/v1/users", json(userInput(uniqueTag(), { role: "admin" })));
+    expect(created.status).toBe(201);
+    const { id, email } = (await created.json()) as { id: string; email: string };
+    const { token } = await signAccessToken(testJwtSettings, { sub: id, role: "admin", email, authVersion: 1 });
     return (path: string, init: RequestInit = {}) => {
       const headers = new Headers(init.headers);
       headers.set("authorization", `Bearer ${token}`);

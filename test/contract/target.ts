@@ -34,7 +34,7 @@ export function tokenFor(role: Role): Promise<string> {
   let token = tokens.get(role);
   if (!token) {
     const user = inject("testUsers")[role];
-    token = signAccessToken(testJwtSettings, { sub: user.id, role, email: user.email }).then((issued) => issued.token);
+    token = signAccessToken(testJwtSettings, { sub: user.id, role, email: user.email, authVersion: 1 }).then((issued) => issued.token);
     tokens.set(role, token);
   }
   return token;

@@ -10,6 +10,7 @@ import {
 } from "../../scripts/lib/embedded-postgres";
 import { applyMigrations } from "../../scripts/lib/migrations";
 import { type SeedUser, seedUsers } from "../../scripts/lib/seed-users";
+import { seedTestUsers } from "./test-users";
 
 /** A Postgres of its own that a test stops and starts again on the same port, data kept. */
 export interface RestartablePostgres {
@@ -36,6 +37,8 @@ export async function startRestartablePostgres(): Promise<RestartablePostgres> {
   const databaseUrl = await createDatabase(server.adminUrl, "outage");
   await applyMigrations(databaseUrl);
   await seedUsers(databaseUrl, [user]);
+  // The run's test users too: the suites' tokens speak for them, and admin operations check the stored user.
+  await seedTestUsers(databaseUrl);
   return {
     databaseUrl,
     user,

@@ -1,7 +1,6 @@
 import pg from "pg";
 import { hashPassword } from "../../src/core/auth/password";
 import type { Role } from "../../src/core/auth/roles";
-import { uuidv7 } from "../../src/core/uuid";
 
 export interface TestUser {
   id: string;
@@ -12,7 +11,17 @@ export interface TestUser {
 
 export type TestUsers = Record<Role, TestUser>;
 
-/** One user per role, written straight to the database once per run (logins are tested through the API). */
+/**
+ * Fixed ids, so a database of a test's own (the outage tests') can hold the same users: the
+ * tests' tokens name these ids, and admin operations check the stored user behind a token.
+ */
+const ids = {
+  viewer: "01937c5e-0000-7000-8000-000000000001",
+  editor: "01937c5e-0000-7000-8000-000000000002",
+  admin: "01937c5e-0000-7000-8000-000000000003",
+} as const;
+
+/** One user per role, written straight to the database (logins are tested through the API). */
 export async function seedTestUsers(url: string): Promise<TestUsers> {
   const client = new pg.Client({ connectionString: url });
   client.on("error", () => {});
@@ -20,7 +29,7 @@ export async function seedTestUsers(url: string): Promise<TestUsers> {
   try {
     const users = {} as TestUsers;
     for (const role of ["viewer", "editor", "admin"] as const) {
-      const user = { id: uuidv7(), email: `${role}@test.example`, password: `correct horse battery ${role}`, role };
+      const user = { id: ids[role], email: `${role}@test.example`, password: `correct horse battery ${role}`, role };
       await client.query("insert into users (id, email, role, password_hash) values ($1, $2, $3, $4)", [
         user.id,
         user.email,

@@ -6,6 +6,7 @@ import { idempotencyContract } from "../contract/idempotency.contract";
 import { operationsContract } from "../contract/operations.contract";
 import { productsContract } from "../contract/products.contract";
 import { productsHttpContract } from "../contract/products-http.contract";
+import { sessionsContract } from "../contract/sessions.contract";
 import { usersListContract } from "../contract/users-list.contract";
 import { createNodeTarget } from "./app-target";
 
@@ -17,6 +18,7 @@ productsHttpContract(target);
 errorsContract(target);
 operationsContract(target);
 authContract(target);
+sessionsContract(target);
 idempotencyContract(target);
 concurrencyContract(target);
 usersListContract(target);

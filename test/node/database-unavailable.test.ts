@@ -35,7 +35,7 @@ describe("database unreachable", async () => {
 });
 
 describe("no database configured", () => {
-  const app = createApp({ config: loadConfig({ LOG_LEVEL: "silent" }) });
+  const app = createApp({ config: loadConfig({ ENVIRONMENT: "test", LOG_LEVEL: "silent" }) });
 
   it("/ready answers 503 with how to start one, and the API 503", async () => {
     const ready = await app.request("/ready");

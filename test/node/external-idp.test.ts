@@ -1,19 +1,26 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { json, uniqueTag, userInput } from "../contract/target";
 import { createNodeTarget, type NodeTarget } from "./app-target";
 
 // An OpenID Connect provider of our own: a JWKS served on loopback, tokens signed with its RS256 key.
 let server: http.Server;
 let target: NodeTarget;
+/** The same provider, configured to accept only what it marks as access tokens (JWT_EXTERNAL_TYP). */
+let typed: NodeTarget;
 let privateKey: CryptoKey;
 let jwksRequests = 0;
 
-const externalToken = (claims: Record<string, unknown>, issuer = "https://idp.test", audience = "product-service-api") =>
-  new SignJWT(claims)
-    .setProtectedHeader({ alg: "RS256", kid: "test-key" })
-    .setSubject("auth0|12345")
+const externalToken = (
+  claims: Record<string, unknown>,
+  issuer = "https://idp.test",
+  audience = "product-service-api",
+  header: { typ?: string } = {},
+) =>
+  new SignJWT({ sub: "auth0|12345", ...claims })
+    .setProtectedHeader({ alg: "RS256", kid: "test-key", ...header })
     .setIssuer(issuer)
     .setAudience(audience)
     .setIssuedAt()
@@ -29,16 +36,19 @@ beforeAll(async () => {
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  target = createNodeTarget({
+  const idp = {
     JWT_JWKS_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
     JWT_EXTERNAL_ISSUER: "https://idp.test",
     JWT_EXTERNAL_AUDIENCE: "product-service-api",
     JWT_ROLE_CLAIM: "https://product-service/roles",
-  });
+  };
+  target = createNodeTarget(idp);
+  typed = createNodeTarget({ ...idp, JWT_EXTERNAL_TYP: "at+jwt" });
 });
 
 afterAll(async () => {
   await target.database.close();
+  await typed.database.close();
   await new Promise((resolve) => server.close(resolve));
 });
 
@@ -64,5 +74,36 @@ describe("external identity provider (JWT_JWKS_URL)", () => {
 
   it("still accepts the service's own tokens", async () => {
     expect((await target.fetch("/api/v1/users/me")).status).toBe(200);
+  });
+
+  it("with JWT_EXTERNAL_TYP, refuses tokens of another typ: an ID token cannot pass as an access token", async () => {
+    const callTyped = async (header: { typ?: string }) =>
+      (
+        await typed.as("anonymous")("/api/v1/users/me", {
+          headers: { authorization: `Bearer ${await externalToken({}, undefined, undefined, header)}` },
+        })
+      ).status;
+    expect(await callTyped({ typ: "at+jwt" })).toBe(200);
+    expect(await callTyped({ typ: "application/at+jwt" })).toBe(200);
+    expect(await callTyped({ typ: "JWT" })).toBe(401);
+    expect(await callTyped({})).toBe(401);
+    // Unset (the default), the IdP's typ is not looked at.
+    expect((await call(await externalToken({}, undefined, undefined, { typ: "JWT" }))).status).toBe(200);
+  });
+
+  it("keeps Idempotency-Keys apart from a local user's even when the external sub equals that user's id", async () => {
+    const admin = inject("testUsers").admin;
+    const key = `collide-${uniqueTag()}`;
+    const local = await target.fetch("/api/v1/users", json(userInput(uniqueTag()), "POST", { "idempotency-key": key }));
+    expect(local.status).toBe(201);
+    const lookalike = await externalToken({ sub: admin.id, "https://product-service/roles": "admin" });
+    const external = await target.as("anonymous")(
+      "/api/v1/users",
+      json(userInput(uniqueTag()), "POST", { "idempotency-key": key, authorization: `Bearer ${lookalike}` }),
+    );
+    // Its own request, created: not the local admin's stored answer (a replay) nor a clash with it (422).
+    expect(external.status).toBe(201);
+    expect(external.headers.get("idempotency-replayed")).toBeNull();
+    expect(((await external.json()) as { id: string }).id).not.toBe(((await local.json()) as { id: string }).id);
   });
 });

@@ -17,7 +17,7 @@ type Start = Parameters<typeof startServer>[0];
 async function serve(settings: Start = {}) {
   const lines: string[] = [];
   const server = await startServer(
-    { DATABASE_URL: inject("databaseUrl"), PORT: "0", LOG_LEVEL: "info", ...settings },
+    { DATABASE_URL: inject("databaseUrl"), ENVIRONMENT: "test", PORT: "0", LOG_LEVEL: "info", ...settings },
     { sink: (line) => lines.push(line) },
   );
   const base = `http://127.0.0.1:${server.port}`;
@@ -83,7 +83,7 @@ describe("request log line (Node entry)", () => {
   it("logs an unexpected failure at error level with its stack, and answers 500 without it", async () => {
     const lines: string[] = [];
     const app = createApp({
-      config: loadConfig({ LOG_LEVEL: "info" }),
+      config: loadConfig({ ENVIRONMENT: "test", LOG_LEVEL: "info" }),
       logger: createLogger("info", (line) => lines.push(line)),
       openDatabase: () => {
         throw new Error("opening the database exploded");

@@ -38,12 +38,38 @@ describe("database statements per request", () => {
     expect(replay).toMatchObject({ status: 201, statements: 2 });
   });
 
-  it("uses one statement for a token (current hash) and for ping", async () => {
+  it("uses two statements for a login (the user, its refresh family), one for a refresh, a revoke and ping", async () => {
     const { email, password } = inject("testUsers").viewer;
-    const body = new URLSearchParams({ grant_type: "password", username: email, password });
-    const token = await measure("/api/v1/auth/token", { method: "POST", body, headers: { authorization: "" } });
-    expect(token).toMatchObject({ status: 200, statements: 1 });
+    const form = (fields: Record<string, string>) => ({
+      method: "POST",
+      body: new URLSearchParams(fields),
+      headers: { authorization: "" },
+    });
+    const login = await measure("/api/v1/auth/token", form({ grant_type: "password", username: email, password }));
+    expect(login).toMatchObject({ status: 200, statements: 2 });
+    const { refresh_token } = login.body as { refresh_token: string };
+    const refreshed = await measure("/api/v1/auth/token", form({ grant_type: "refresh_token", refresh_token }));
+    expect(refreshed).toMatchObject({ status: 200, statements: 1 });
+    const next = (refreshed.body as { refresh_token: string }).refresh_token;
+    const revoke = { ...form({ token: next }), method: "POST" };
+    target.resetStatements();
+    expect((await target.fetch("/api/v1/auth/revoke", revoke)).status).toBe(200);
+    expect(target.statements()).toBe(1);
     expect(await measure("/api/v1/ping")).toMatchObject({ status: 200, statements: 1 });
+  });
+
+  it("checks an admin's stored role inside the one statement of each user operation", async () => {
+    const tag = uniqueTag();
+    const created = await measure(
+      "/api/v1/users",
+      json({ email: `${tag}@test.example`, password: "a long enough password", role: "viewer" }),
+    );
+    expect(created).toMatchObject({ status: 201, statements: 1 });
+    const id = (created.body as { id: string }).id;
+    expect(await measure(`/api/v1/users/${id}`)).toMatchObject({ status: 200, statements: 1 });
+    expect(await measure(`/api/v1/users?q=${tag}`)).toMatchObject({ status: 200, statements: 1 });
+    expect(await measure(`/api/v1/users/${id}`, json({ role: "editor" }, "PATCH"))).toMatchObject({ status: 200, statements: 1 });
+    expect(await measure(`/api/v1/users/${id}`, { method: "DELETE" })).toMatchObject({ status: 204, statements: 1 });
   });
 
   it("uses no statement for input rejected by validation", async () => {

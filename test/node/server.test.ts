@@ -35,7 +35,7 @@ describe("Node server entry", () => {
   it("serves over HTTP with node-postgres and logs one line per request without secrets", async () => {
     const lines: string[] = [];
     const server = await startServer(
-      { DATABASE_URL: inject("databaseUrl"), PORT: "0", LOG_LEVEL: "info" },
+      { DATABASE_URL: inject("databaseUrl"), ENVIRONMENT: "test", PORT: "0", LOG_LEVEL: "info" },
       { sink: (line) => lines.push(line) },
     );
     const token = await tokenFor("viewer");
@@ -70,7 +70,7 @@ describe("Node server entry", () => {
   });
 
   it("on shutdown stops accepting, lets the in-flight request finish, then closes", async () => {
-    const server = await startServer({ DATABASE_URL: inject("databaseUrl"), PORT: "0", LOG_LEVEL: "silent" });
+    const server = await startServer({ DATABASE_URL: inject("databaseUrl"), ENVIRONMENT: "test", PORT: "0", LOG_LEVEL: "silent" });
     const inFlight = slowPost(server.port, JSON.stringify(userInput(uniqueTag())), await tokenFor("admin"));
     await new Promise((resolve) => setTimeout(resolve, 100));
     let stopped = false;
@@ -88,7 +88,37 @@ describe("Node server entry", () => {
   });
 
   it("refuses to start with a bad setting, naming it", async () => {
-    await expect(startServer({ PORT: "not-a-port" })).rejects.toThrow(ConfigError);
-    await expect(startServer({ PORT: "not-a-port" })).rejects.toThrow(/PORT/);
+    await expect(startServer({ ENVIRONMENT: "test", PORT: "not-a-port" })).rejects.toThrow(ConfigError);
+    await expect(startServer({ ENVIRONMENT: "test", PORT: "not-a-port" })).rejects.toThrow(/PORT/);
+  });
+
+  it("never puts the request's Host header into a problem type (the socket path, where Node builds the URL from Host)", async () => {
+    const server = await startServer({ ENVIRONMENT: "test", PORT: "0", LOG_LEVEL: "silent" });
+    try {
+      // fetch() sets Host itself; node:http sends the one given, as an attacker's client would.
+      const body = await new Promise<string>((resolve, reject) => {
+        http
+          .get({ port: server.port, host: "127.0.0.1", path: "/nope", headers: { host: "evil.example" } }, (res) => {
+            let text = "";
+            res.on("data", (chunk) => {
+              text += chunk;
+            });
+            res.on("end", () => resolve(text));
+          })
+          .on("error", reject);
+      });
+      expect(JSON.parse(body)).toMatchObject({ code: "not_found", type: "/problems/not_found" });
+    } finally {
+      await server.shutdown("test");
+    }
+  });
+
+  it("fails closed: no ENVIRONMENT, a weak secret in production, or production without METRICS_TOKEN stops it", async () => {
+    const strong = "q8Vd3kP0zX7mN2rT5wY9bC4fH6jL1sA8eG3uI0oK";
+    await expect(startServer({ PORT: "0" })).rejects.toThrow(/ENVIRONMENT: is required/);
+    await expect(startServer({ ENVIRONMENT: "production", JWT_SECRET: "too-short", METRICS_TOKEN: strong })).rejects.toThrow(
+      /JWT_SECRET: is too weak/,
+    );
+    await expect(startServer({ ENVIRONMENT: "production", JWT_SECRET: strong, PORT: "0" })).rejects.toThrow(/METRICS_TOKEN: is required/);
   });
 });

@@ -32,6 +32,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const validClaims = (): JWTPayload => ({
   sub: "user-1",
   role: "editor",
+  ver: 1,
   iss: settings.issuer,
   aud: settings.audience,
   iat: nowSeconds(),
@@ -55,7 +56,7 @@ describe("roles", () => {
 
 describe("local access tokens", () => {
   it("signs HS256 with every claim and verifies to a principal", async () => {
-    const { token, expiresIn } = await signAccessToken(settings, { sub: "user-1", role: "editor", email: "e@example.com" });
+    const { token, expiresIn } = await signAccessToken(settings, { sub: "user-1", role: "editor", authVersion: 1, email: "e@example.com" });
     expect(expiresIn).toBe(900);
     const [header, payload] = token.split(".");
     expect(JSON.parse(new TextDecoder().decode(base64url.decode(header ?? "")))).toEqual({ alg: "HS256", typ: "JWT" });
@@ -63,14 +64,14 @@ describe("local access tokens", () => {
     expect(claims).toMatchObject({ sub: "user-1", role: "editor", iss: settings.issuer, aud: settings.audience });
     expect(claims.exp - claims.iat).toBe(900);
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await verify(token)).toEqual({ subject: "user-1", role: "editor", source: "local", email: "e@example.com" });
+    expect(await verify(token)).toEqual({ subject: "user-1", role: "editor", source: "local", authVersion: 1, email: "e@example.com" });
   });
 
   it("gives every token its own jti", async () => {
-    const a = await signAccessToken(settings, { sub: "u", role: "viewer" });
-    const b = await signAccessToken(settings, { sub: "u", role: "viewer" });
+    const a = await signAccessToken(settings, { sub: "u", role: "viewer", authVersion: 1 });
+    const b = await signAccessToken(settings, { sub: "u", role: "viewer", authVersion: 1 });
     expect(a.token).not.toBe(b.token);
-    expect(await verify(a.token)).toEqual({ subject: "u", role: "viewer", source: "local" });
+    expect(await verify(a.token)).toEqual({ subject: "u", role: "viewer", source: "local", authVersion: 1 });
   });
 
   it('rejects alg "none"', async () => {
@@ -84,7 +85,7 @@ describe("local access tokens", () => {
   });
 
   it("rejects a tampered payload", async () => {
-    const { token } = await signAccessToken(settings, { sub: "user-1", role: "viewer" });
+    const { token } = await signAccessToken(settings, { sub: "user-1", role: "viewer", authVersion: 1 });
     const [header, payload, signature] = token.split(".");
     const claims = JSON.parse(new TextDecoder().decode(base64url.decode(payload ?? "")));
     const promoted = `${header}.${encodeSegment({ ...claims, role: "admin" })}.${signature}`;
@@ -97,18 +98,24 @@ describe("local access tokens", () => {
   it("rejects a token signed with another secret", async () => {
     const { token } = await signAccessToken(
       { ...settings, secret: "another-secret-another-secret-another-secret" },
-      { sub: "u", role: "admin" },
+      { sub: "u", role: "admin", authVersion: 1 },
     );
     expect(await reasonOf(verify(token))).toBe("bad_signature");
   });
 
   it("rejects an expired token, with 5 s of clock tolerance", async () => {
     const longAgo = Date.now() - 2 * 3600_000;
-    expect(await reasonOf(verify((await signAccessToken(settings, { sub: "u", role: "admin" }, longAgo)).token))).toBe("expired");
+    expect(await reasonOf(verify((await signAccessToken(settings, { sub: "u", role: "admin", authVersion: 1 }, longAgo)).token))).toBe(
+      "expired",
+    );
     const justExpired = Date.now() - (settings.lifetimeSeconds + 2) * 1000;
-    expect((await verify((await signAccessToken(settings, { sub: "u", role: "admin" }, justExpired)).token)).role).toBe("admin");
+    expect((await verify((await signAccessToken(settings, { sub: "u", role: "admin", authVersion: 1 }, justExpired)).token)).role).toBe(
+      "admin",
+    );
     const beyondTolerance = Date.now() - (settings.lifetimeSeconds + 10) * 1000;
-    expect(await reasonOf(verify((await signAccessToken(settings, { sub: "u", role: "admin" }, beyondTolerance)).token))).toBe("expired");
+    expect(
+      await reasonOf(verify((await signAccessToken(settings, { sub: "u", role: "admin", authVersion: 1 }, beyondTolerance)).token)),
+    ).toBe("expired");
   });
 
   it("remembers a verified token only until its exp, and never a rejected one", async () => {
@@ -143,12 +150,15 @@ describe("local access tokens", () => {
   });
 
   it("rejects tokens missing a required claim", async () => {
-    for (const claim of ["sub", "role", "exp", "iat", "jti", "iss", "aud"]) {
+    for (const claim of ["sub", "role", "ver", "exp", "iat", "jti", "iss", "aud"]) {
       const claims = validClaims();
       delete claims[claim];
       expect(await reasonOf(verify(await signRaw(claims))), claim).toBe("missing_claim");
     }
     expect(await reasonOf(verify(await signRaw({ ...validClaims(), sub: "" })))).toBe("malformed");
+    // The auth_version admin operations compare with the stored one must be an integer.
+    for (const ver of ["1", 1.5, null])
+      expect(await reasonOf(verify(await signRaw({ ...validClaims(), ver }))), String(ver)).toBe("malformed");
   });
 
   it("rejects a token whose typ is not JWT", async () => {
@@ -206,9 +216,9 @@ describe("external identity provider tokens", () => {
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const signExternal = (claims: JWTPayload, key: CryptoKey = privateKey, kid = "key-1") =>
+  const signExternal = (claims: JWTPayload, key: CryptoKey = privateKey, kid = "key-1", typ?: string) =>
     new SignJWT({ iss: idp.issuer, aud: idp.audience, sub: "idp|42", iat: nowSeconds(), exp: nowSeconds() + 60, ...claims })
-      .setProtectedHeader({ alg: "RS256", kid })
+      .setProtectedHeader({ alg: "RS256", kid, ...(typ === undefined ? {} : { typ }) })
       .sign(key);
 
   it("verifies RS256 tokens against the served JWKS, fetching it once for several tokens", async () => {
@@ -218,12 +228,13 @@ describe("external identity provider tokens", () => {
       subject: "idp|42",
       role: "editor",
       source: "external",
+      issuer: idp.issuer,
       email: "x@idp.test",
     });
     expect(await verifyBoth(await signExternal({ roles: "admin" }))).toMatchObject({ role: "admin", source: "external" });
     expect(requests).toEqual(["/jwks"]);
     // Local tokens keep working alongside.
-    expect((await verifyBoth((await signAccessToken(settings, { sub: "u", role: "viewer" })).token)).source).toBe("local");
+    expect((await verifyBoth((await signAccessToken(settings, { sub: "u", role: "viewer", authVersion: 1 })).token)).source).toBe("local");
   });
 
   it("maps the role claim: absent → viewer, several → the highest, unknown → rejected", async () => {
@@ -258,6 +269,14 @@ describe("external identity provider tokens", () => {
   it("reports an unreachable JWKS as jwks_unavailable", async () => {
     const verifyBroken = createTokenVerifier(settings, { ...external, jwksUrl: `${baseUrl}/broken` });
     expect(await reasonOf(verifyBroken(await signExternal({})))).toBe("jwks_unavailable");
+  });
+
+  it("with a typ setting, refuses tokens of another or no typ (an ID token is no access token)", async () => {
+    const verifyTyped = createTokenVerifier(settings, { ...external, typ: "at+jwt" });
+    const withTyp = (typ: string | undefined) => signExternal({}, privateKey, "key-1", typ);
+    expect((await verifyTyped(await withTyp("at+jwt"))).subject).toBe("idp|42");
+    expect(await reasonOf(verifyTyped(await withTyp("JWT")))).toBe("malformed");
+    expect(await reasonOf(verifyTyped(await withTyp(undefined)))).toBe("malformed");
   });
 
   it("uses an injected fetch when given one", async () => {

@@ -1,13 +1,17 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { COMMON_PASSWORDS } from "../../src/core/auth/common-passwords";
 import {
+  DEFAULT_PASSWORD_HASH_CONCURRENCY,
   derivePbkdf2,
   formatHash,
   hashPassword,
+  limitPasswordHashing,
   PASSWORD_ITERATIONS,
-  passwordPolicy,
   verifyAgainstDummy,
   verifyPassword,
 } from "../../src/core/auth/password";
+import { passwordPolicy } from "../../src/core/auth/password-policy";
+import { ApiError } from "../../src/core/errors";
 
 describe("password hashing", () => {
   it("stores algorithm, iterations, 16-byte salt and 32-byte hash, base64url", async () => {
@@ -73,15 +77,52 @@ describe("password hashing", () => {
   });
 });
 
+describe("password hashing cap", () => {
+  afterEach(() => limitPasswordHashing(DEFAULT_PASSWORD_HASH_CONCURRENCY));
+
+  it("answers 503 with Retry-After past the cap at once, instead of queueing", async () => {
+    limitPasswordHashing(2);
+    const stored = await hashPassword("correct horse battery staple");
+    // Started together: two run, the third is refused before it derives anything.
+    const results = await Promise.allSettled([
+      verifyPassword("correct horse battery staple", stored),
+      hashPassword("another long password"),
+      verifyAgainstDummy("a third long password"),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "fulfilled", "rejected"]);
+    const refusal = (results[2] as PromiseRejectedResult).reason as unknown;
+    expect(refusal).toBeInstanceOf(ApiError);
+    expect(refusal).toMatchObject({ code: "service_unavailable", status: 503, options: { headers: { "Retry-After": "1" } } });
+  });
+
+  it("frees its slot when a hash finishes, so the next one runs", async () => {
+    limitPasswordHashing(1);
+    const stored = await hashPassword("first long password");
+    expect((await verifyPassword("first long password", stored)).valid).toBe(true);
+    await expect(hashPassword("second long password")).resolves.toMatch(/^pbkdf2-sha256\$/);
+  });
+
+  it("rejects a cap below one", () => {
+    expect(() => limitPasswordHashing(0)).toThrow(RangeError);
+  });
+});
+
 describe("password policy", () => {
   const messages = (value: unknown) => {
     const result = passwordPolicy.safeParse(value);
     return result.success ? [] : result.error.issues.map((issue) => issue.message);
   };
 
-  it("accepts a reasonable passphrase", () => {
-    expect(messages("correct horse battery staple")).toEqual([]);
-    expect(messages("x".repeat(256))).toEqual([]);
+  it("accepts a reasonable passphrase, and the passwords the tests and development use", () => {
+    for (const password of [
+      "correct horse battery staple",
+      "correct horse battery admin",
+      "a long enough password",
+      "dev-admin-password",
+    ]) {
+      expect(messages(password), password).toEqual([]);
+    }
+    expect(messages("ab1".repeat(85).concat("x"))).toEqual([]);
   });
 
   it("rejects too short and too long", () => {
@@ -94,9 +135,45 @@ describe("password policy", () => {
   });
 
   it("rejects common passwords whatever their case", () => {
-    for (const common of ["password1234", "PASSWORD1234", "123456789012", "QwertyuiopAS"]) {
+    for (const common of [
+      "password1234",
+      "PASSWORD1234",
+      "QwertyuiopAS",
+      "qwerty123456",
+      "1q2w3e4r5t6y",
+      "iloveyou1234",
+      "administrator",
+    ]) {
       expect(messages(common), common).toEqual(["Password is too common; choose another."]);
     }
+  });
+
+  it("carries a list of a useful size: thousands of common passwords, each long enough to pass the length rule", () => {
+    const list = COMMON_PASSWORDS.split("\n");
+    expect(list.length).toBeGreaterThanOrEqual(2_000);
+    expect(list.every((password) => Array.from(password).length >= 12)).toBe(true);
+  });
+
+  it("rejects a repeated unit or a straight run, which no list can hold them all of", () => {
+    const pattern = "Password must not be a repeated or sequential pattern (like aaaa… or abcabc…).";
+    for (const trivial of [
+      "aaaaaaaaaaaa",
+      "AAAAAAAAAAAAAAAAAAAA",
+      "abcabcabcabc",
+      "abababababab",
+      "hello1hello1",
+      "passwordpassword",
+      "xyzxyzxyzxyzx",
+      "éééééééééééé",
+      "abcdefghijklm",
+      "123456789012",
+      "987654321098",
+      "zyxwvutsrqpo",
+    ]) {
+      expect(messages(trivial), trivial).toEqual([pattern]);
+    }
+    // Near misses are someone's real password: the list and the length rule judge them, not the pattern rule.
+    for (const fine of ["aaaaaaaaaaab", "abcabcabcabd", "abcdefghijkz", "135791357913x"]) expect(messages(fine), fine).toEqual([]);
   });
 
   it("rejects non-strings", () => {

@@ -1,70 +1,102 @@
 import { describe, expect, it } from "vitest";
-import { createBindingRateLimiter, createMemoryRateLimiter } from "../../src/core/rate-limit";
+import { createBindingRateLimiter, createFailureBackoff, type FailureBackoff } from "../../src/core/rate-limit";
 
 const clock = (start = 1_700_000_000_000) => {
   let time = start;
   return { now: () => time, advance: (ms: number) => (time += ms) };
 };
 
-describe("memory rate limiter", () => {
-  it("allows the limit, then refuses with the seconds left in the window", async () => {
-    const time = clock();
-    const limiter = createMemoryRateLimiter({ limit: 3, periodSeconds: 60, now: time.now });
-    for (let i = 0; i < 3; i++) expect(await limiter.limit("a")).toEqual({ allowed: true, retryAfterSeconds: 0 });
-    expect(await limiter.limit("a")).toEqual({ allowed: false, retryAfterSeconds: 60 });
-    time.advance(20_500);
-    expect(await limiter.limit("a")).toEqual({ allowed: false, retryAfterSeconds: 40 });
-    time.advance(39_300);
-    expect(await limiter.limit("a")).toEqual({ allowed: false, retryAfterSeconds: 1 });
+const failTimes = (backoff: FailureBackoff, key: string, times: number) => {
+  for (let i = 0; i < times; i++) backoff.fail(key);
+};
+
+describe("failure back-off", () => {
+  const options = { freeFailures: 3, baseSeconds: 1, maxSeconds: 60 };
+
+  it("asking never counts: any number of checks without a failure stays allowed", () => {
+    const backoff = createFailureBackoff(options);
+    for (let i = 0; i < 1000; i++) expect(backoff.check("a")).toEqual({ allowed: true, retryAfterSeconds: 0 });
   });
 
-  it("counts keys separately", async () => {
-    const limiter = createMemoryRateLimiter({ limit: 1, periodSeconds: 60 });
-    expect((await limiter.limit("a")).allowed).toBe(true);
-    expect((await limiter.limit("a")).allowed).toBe(false);
-    expect((await limiter.limit("b")).allowed).toBe(true);
+  it("allows the free failures, then makes the key wait from the last free one on", () => {
+    const time = clock();
+    const backoff = createFailureBackoff({ ...options, now: time.now });
+    failTimes(backoff, "a", 2);
+    expect(backoff.check("a").allowed).toBe(true);
+    backoff.fail("a");
+    expect(backoff.check("a")).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    time.advance(1000);
+    expect(backoff.check("a").allowed).toBe(true);
   });
 
-  it("starts a fresh window once the period has passed", async () => {
+  it("doubles the wait with every further failure, up to the maximum", () => {
     const time = clock();
-    const limiter = createMemoryRateLimiter({ limit: 2, periodSeconds: 10, now: time.now });
-    await limiter.limit("a");
-    await limiter.limit("a");
-    expect((await limiter.limit("a")).allowed).toBe(false);
-    time.advance(10_000);
-    expect(await limiter.limit("a")).toEqual({ allowed: true, retryAfterSeconds: 0 });
-    expect((await limiter.limit("a")).allowed).toBe(true);
-    expect((await limiter.limit("a")).allowed).toBe(false);
-  });
-
-  it("forgets the oldest windows beyond maxKeys", async () => {
-    const time = clock();
-    const limiter = createMemoryRateLimiter({ limit: 1, periodSeconds: 60, maxKeys: 3, now: time.now });
-    for (const key of ["a", "b", "c"]) {
-      await limiter.limit(key);
-      time.advance(1000);
+    const backoff = createFailureBackoff({ ...options, now: time.now });
+    const waits: number[] = [];
+    for (let failure = 1; failure <= 10; failure++) {
+      backoff.fail("a");
+      const verdict = backoff.check("a");
+      waits.push(verdict.retryAfterSeconds);
+      time.advance(verdict.retryAfterSeconds * 1000);
     }
-    // All three are remembered and refused.
-    for (const key of ["a", "b", "c"]) expect((await limiter.limit(key)).allowed).toBe(false);
-    await limiter.limit("d");
-    // "a" was the oldest window and was dropped to stay within 3 keys; "b" and "c" are still counted.
-    expect((await limiter.limit("a")).allowed).toBe(true);
-    expect((await limiter.limit("c")).allowed).toBe(false);
+    expect(waits).toEqual([0, 0, 1, 2, 4, 8, 16, 32, 60, 60]);
   });
 
-  it("stays bounded under a flood of distinct keys", async () => {
-    const limiter = createMemoryRateLimiter({ limit: 1, periodSeconds: 60, maxKeys: 100 });
-    await limiter.limit("victim");
-    for (let i = 0; i < 1000; i++) await limiter.limit(`flood-${i}`);
-    // Only the last 100 keys are remembered: the first flood key is gone, the last is still refused.
-    expect((await limiter.limit("flood-0")).allowed).toBe(true);
-    expect((await limiter.limit("flood-999")).allowed).toBe(false);
+  it("reports the seconds left, rounded up", () => {
+    const time = clock();
+    const backoff = createFailureBackoff({ ...options, now: time.now });
+    failTimes(backoff, "a", 5);
+    expect(backoff.check("a").retryAfterSeconds).toBe(4);
+    time.advance(2_500);
+    expect(backoff.check("a").retryAfterSeconds).toBe(2);
+    time.advance(1_499);
+    expect(backoff.check("a").retryAfterSeconds).toBe(1);
+  });
+
+  it("keeps keys apart", () => {
+    const backoff = createFailureBackoff(options);
+    failTimes(backoff, "a", 3);
+    expect(backoff.check("a").allowed).toBe(false);
+    expect(backoff.check("b").allowed).toBe(true);
+  });
+
+  it("forgets a key's failures on clear", () => {
+    const time = clock();
+    const backoff = createFailureBackoff({ ...options, now: time.now });
+    failTimes(backoff, "a", 3);
+    backoff.clear("a");
+    expect(backoff.check("a").allowed).toBe(true);
+    // Back to the free failures, not to a doubled wait.
+    failTimes(backoff, "a", 2);
+    expect(backoff.check("a").allowed).toBe(true);
+  });
+
+  it("starts afresh once a key has been quiet for the maximum wait after its last one ended", () => {
+    const time = clock();
+    const backoff = createFailureBackoff({ ...options, now: time.now });
+    failTimes(backoff, "a", 4); // waits 2 s
+    time.advance(2_000 + 59_999);
+    backoff.fail("a"); // still remembered: the 5th failure waits 4 s
+    expect(backoff.check("a").retryAfterSeconds).toBe(4);
+    time.advance(4_000 + 60_000);
+    backoff.fail("a"); // forgotten: this is the first failure again
+    expect(backoff.check("a").allowed).toBe(true);
+  });
+
+  it("stays bounded under a flood of distinct keys, forgetting those that failed least recently", () => {
+    const backoff = createFailureBackoff({ ...options, freeFailures: 1, maxKeys: 100, now: clock().now });
+    backoff.fail("victim");
+    for (let i = 0; i < 1000; i++) backoff.fail(`flood-${i}`);
+    expect(backoff.check("flood-0").allowed).toBe(true);
+    expect(backoff.check("flood-999").allowed).toBe(false);
+    expect(backoff.check("victim").allowed).toBe(true);
   });
 
   it("rejects nonsensical options", () => {
-    expect(() => createMemoryRateLimiter({ limit: 0, periodSeconds: 60 })).toThrow(RangeError);
-    expect(() => createMemoryRateLimiter({ limit: 1, periodSeconds: 0 })).toThrow(RangeError);
-    expect(() => createMemoryRateLimiter({ limit: 1, periodSeconds: 60, maxKeys: 0 })).toThrow(RangeError);
+    expect(() => createFailureBackoff({ ...options, freeFailures: 0 })).toThrow(RangeError);
+    expect(() => createFailureBackoff({ ...options, baseSeconds: 0 })).toThrow(RangeError);
+    expect(() => createFailureBackoff({ ...options, maxSeconds: 0.5 })).toThrow(RangeError);
+    expect(() => createFailureBackoff({ ...options, maxKeys: 0 })).toThrow(RangeError);
   });
 });
 
@@ -81,9 +113,9 @@ describe("binding rate limiter", () => {
       },
       60,
     );
-    expect(await limiter.limit("login:a@example.com")).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    expect(await limiter.limit("203.0.113.7")).toEqual({ allowed: true, retryAfterSeconds: 0 });
     success = false;
-    expect(await limiter.limit("login:a@example.com")).toEqual({ allowed: false, retryAfterSeconds: 60 });
-    expect(keys).toEqual(["login:a@example.com", "login:a@example.com"]);
+    expect(await limiter.limit("203.0.113.7")).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(keys).toEqual(["203.0.113.7", "203.0.113.7"]);
   });
 });

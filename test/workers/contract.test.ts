@@ -5,6 +5,7 @@ import { idempotencyContract } from "../contract/idempotency.contract";
 import { operationsContract } from "../contract/operations.contract";
 import { productsContract } from "../contract/products.contract";
 import { productsHttpContract } from "../contract/products-http.contract";
+import { sessionsContract } from "../contract/sessions.contract";
 import { usersListContract } from "../contract/users-list.contract";
 import { createWorkerTarget } from "./worker-target";
 
@@ -15,6 +16,7 @@ productsHttpContract(target);
 errorsContract(target);
 operationsContract(target);
 authContract(target);
+sessionsContract(target);
 idempotencyContract(target);
 concurrencyContract(target);
 usersListContract(target);

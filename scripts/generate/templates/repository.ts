@@ -15,7 +15,7 @@ export function overlongStatementName(resource: Resource): string | undefined {
     `${prefix}_insert`,
     `${prefix}_update_${allFlags(resource.fields.length)}_v`,
     `${prefix}_list_1_${allFlags(listFlags)}`,
-    `${prefix}_delete_any`,
+    `${prefix}_delete_any_r`,
   ].reduce((longest, name) => (name.length > longest.length ? name : longest));
   return isOverlongStatementName(longest) ? longest : undefined;
 }
@@ -75,6 +75,7 @@ export function repositoryTemplate(resource: Resource): string {
     )
     .join("\n");
   return `import { and, eq, sql } from "drizzle-orm";
+import type { VerifiedPrincipal } from "../../core/auth/jwt";
 import { ApiError, notFound } from "../../core/errors";
 import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
@@ -82,7 +83,8 @@ import { databaseErrorCode } from "../../db/errors";
 import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
 import { flagBits, rowStatement, rowStatementFamily, type StatementRow } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
-${search.length > 0 ? 'import { containsPattern, likePattern } from "../../db/search";\n' : ""}import { type Create${P}Input, type List${names.pascalPlural}Query, type ${P}, type ${P}Sort, type Patch${P}Input, ${names.camel}Sorts } from "./${names.kebabPlural}.schemas";
+${search.length > 0 ? 'import { containsPattern, likePattern } from "../../db/search";\n' : ""}import { roleCheck, storedRoleAtLeastPlaceholders } from "../users/stored-role";
+import { type Create${P}Input, type List${names.pascalPlural}Query, type ${P}, type ${P}Sort, type Patch${P}Input, ${names.camel}Sorts } from "./${names.kebabPlural}.schemas";
 import { type ${P}Row, ${t} } from "./${names.kebabPlural}.table";
 
 const DEFAULT_LIMIT = 20;
@@ -221,14 +223,15 @@ ${listConditions.join("\n")}
   },
 );
 
+/** Deleting is for admins: \`checked\` adds the caller's stored-role check (external callers have none, see \`roleCheck\`). */
 const delete${P} = rowStatementFamily(
   "${prefix}_delete",
   ${t},
-  (pinned: boolean) => (pinned ? "v" : "any"),
-  (db, pinned) =>
+  ({ pinned, checked }: { pinned: boolean; checked: boolean }) => \`\${pinned ? "v" : "any"}\${checked ? "_r" : ""}\`,
+  (db, { pinned, checked }) =>
     db
       .delete(${t})
-      .where(and(byId, pinnedVersion(pinned)))
+      .where(and(byId, pinnedVersion(pinned), checked ? storedRoleAtLeastPlaceholders : undefined))
       .returning(),
 );
 
@@ -295,9 +298,11 @@ ${fields
     return this.update(id, changes, expectedVersion);
   }
 
-  /** Deletes the ${names.words}; with \`expectedVersion\`, only that version (else 412). Still referenced: 409. */
-  async remove(id: string, expectedVersion: number | undefined): Promise<void> {
-    const rows = await delete${P}(expectedVersion !== undefined)(this.db, { id, version: expectedVersion }).catch((error: unknown) => {
+  /** Deletes the ${names.words}; with \`expectedVersion\`, only that version (else 412); the caller's stored role must be admin. Still referenced: 409. */
+  async remove(id: string, expectedVersion: number | undefined, caller: VerifiedPrincipal): Promise<void> {
+    const check = roleCheck(caller, "admin");
+    const statement = delete${P}({ pinned: expectedVersion !== undefined, checked: check !== undefined });
+    const rows = await statement(this.db, { id, version: expectedVersion, ...check }).catch((error: unknown) => {
       if (databaseErrorCode(error) === "23503")
         throw new ApiError("conflict", "Other resources still refer to this ${names.words}; delete or change them first.");
       throw error;

@@ -14,6 +14,8 @@ import { isRole, type Role, roles } from "./roles";
 export interface TokenClaims {
   sub: string;
   role: Role;
+  /** The user's `auth_version` when the token was issued (claim `ver`): admin operations refuse a stale one. */
+  authVersion: number;
   email?: string;
 }
 
@@ -32,6 +34,8 @@ export interface ExternalIdpSettings {
   audience: string;
   /** Top-level claim holding the role: a string, or an array from which the highest known role wins. */
   roleClaim: string;
+  /** Required `typ` header (e.g. `at+jwt`), where the IdP marks its access tokens: its ID tokens are refused. */
+  typ?: string;
   /** For tests only: jose fetches the JWKS with the global fetch otherwise. */
   fetch?: typeof fetch;
 }
@@ -41,6 +45,10 @@ export interface VerifiedPrincipal {
   subject: string;
   role: Role;
   source: "local" | "external";
+  /** Local tokens only: the user's `auth_version` the token was issued under. */
+  authVersion?: number;
+  /** External tokens only: their issuer, which namespaces `subject` wherever it is stored. */
+  issuer?: string;
   email?: string;
 }
 
@@ -78,7 +86,11 @@ export async function signAccessToken(
   now: number = Date.now(),
 ): Promise<{ token: string; expiresIn: number }> {
   const issuedAt = Math.floor(now / 1000);
-  const token = await new SignJWT({ role: claims.role, ...(claims.email === undefined ? {} : { email: claims.email }) })
+  const token = await new SignJWT({
+    role: claims.role,
+    ver: claims.authVersion,
+    ...(claims.email === undefined ? {} : { email: claims.email }),
+  })
     .setProtectedHeader({ alg: LOCAL_ALGORITHM, typ: "JWT" })
     .setSubject(claims.sub)
     .setIssuer(settings.issuer)
@@ -152,12 +164,14 @@ export function createTokenVerifier(settings: JwtSettings, external?: ExternalId
       typ: "JWT",
       issuer: settings.issuer,
       audience: settings.audience,
-      requiredClaims: ["sub", "role", "exp", "iat", "jti"],
+      requiredClaims: ["sub", "role", "ver", "exp", "iat", "jti"],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
     });
     if (typeof payload.jti !== "string" || payload.jti === "") throw new InvalidTokenError("malformed");
     if (!isRole(payload.role)) throw new InvalidTokenError("unknown_role");
-    return { principal: principal(payload, payload.role, "local"), expiresAt: payload.exp };
+    const authVersion = payload.ver;
+    if (typeof authVersion !== "number" || !Number.isSafeInteger(authVersion)) throw new InvalidTokenError("malformed");
+    return { principal: { ...principal(payload, payload.role, "local"), authVersion }, expiresAt: payload.exp };
   }
 
   async function verifyExternal(token: string, idp: ExternalIdpSettings, keys: NonNullable<typeof jwks>): Promise<Verified> {
@@ -165,10 +179,12 @@ export function createTokenVerifier(settings: JwtSettings, external?: ExternalId
       algorithms: EXTERNAL_ALGORITHMS,
       issuer: idp.issuer,
       audience: idp.audience,
+      ...(idp.typ === undefined ? {} : { typ: idp.typ }),
       requiredClaims: ["sub", "exp"],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,
     });
-    return { principal: principal(payload, externalRole(payload[idp.roleClaim]), "external"), expiresAt: payload.exp };
+    const role = externalRole(payload[idp.roleClaim]);
+    return { principal: { ...principal(payload, role, "external"), issuer: idp.issuer }, expiresAt: payload.exp };
   }
 
   async function verifyFully(token: string): Promise<Verified> {

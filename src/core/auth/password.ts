@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { ApiError } from "../errors";
 
 /**
  * PBKDF2-SHA256 iterations for new hashes. 100,000 is the most Cloudflare Workers' WebCrypto
@@ -19,10 +19,45 @@ export async function derivePbkdf2(password: string, salt: Uint8Array<ArrayBuffe
   return new Uint8Array(bits);
 }
 
+/**
+ * PASSWORD_HASH_CONCURRENCY's default, in force until an entry sets the configured value. Twice Node's
+ * thread pool (4), where WebCrypto's PBKDF2 runs: a burst of a few logins or user creations still gets
+ * through, while a flood waits at most one extra round instead of queueing without end.
+ */
+export const DEFAULT_PASSWORD_HASH_CONCURRENCY = 8;
+
+// One cap for the whole process (Node) or isolate (Workers), whichever app or route hashes: the CPU is shared.
+let hashingCap = DEFAULT_PASSWORD_HASH_CONCURRENCY;
+let hashing = 0;
+
+/**
+ * Sets how many password hashes may run at once (PASSWORD_HASH_CONCURRENCY); the entries call it once.
+ * Past the cap a request gets 503 with `Retry-After` at once, rather than queueing behind the others: on
+ * Node each waiting PBKDF2 also holds a slot in libuv's small thread pool, which DNS and file reads share.
+ */
+export function limitPasswordHashing(maxConcurrent: number): void {
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) throw new RangeError("maxConcurrent must be a positive integer");
+  hashingCap = maxConcurrent;
+}
+
+async function gated<T>(derive: () => Promise<T>): Promise<T> {
+  if (hashing >= hashingCap) {
+    throw new ApiError("service_unavailable", "Too many passwords are being checked right now; try again shortly.", {
+      headers: { "Retry-After": "1" },
+    });
+  }
+  hashing += 1;
+  try {
+    return await derive();
+  } finally {
+    hashing -= 1;
+  }
+}
+
 /** Hashes a new password as `pbkdf2-sha256$<iterations>$<salt>$<hash>` (base64url), so parameters can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-  const hash = await derivePbkdf2(password, salt, PASSWORD_ITERATIONS);
+  const hash = await gated(() => derivePbkdf2(password, salt, PASSWORD_ITERATIONS));
   return formatHash(PASSWORD_ITERATIONS, salt, hash);
 }
 
@@ -31,13 +66,14 @@ export const formatHash = (iterations: number, salt: Uint8Array, hash: Uint8Arra
   `${ALGORITHM}$${iterations}$${toBase64Url(salt)}$${toBase64Url(hash)}`;
 
 /**
- * Checks a password against a stored hash. Never throws: an unreadable hash is simply not valid.
+ * Checks a password against a stored hash. An unreadable hash is simply not valid; the only throw is
+ * the 503 of a full hashing cap (see {@link limitPasswordHashing}).
  * `needsRehash` (only meaningful when valid) says the stored parameters are weaker than today's.
  */
 export async function verifyPassword(password: string, stored: string): Promise<{ valid: boolean; needsRehash: boolean }> {
   const parsed = parseHash(stored);
   if (!parsed) return { valid: false, needsRehash: false };
-  const actual = await derivePbkdf2(password, parsed.salt, parsed.iterations, parsed.hash.length);
+  const actual = await gated(() => derivePbkdf2(password, parsed.salt, parsed.iterations, parsed.hash.length));
   const valid = constantTimeEqual(actual, parsed.hash);
   const weaker = parsed.iterations < PASSWORD_ITERATIONS || parsed.salt.length < SALT_BYTES || parsed.hash.length < KEY_BYTES;
   return { valid, needsRehash: valid && weaker };
@@ -93,37 +129,3 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
     return undefined;
   }
 }
-
-// Each is long enough to pass the length rule, so the length rule alone would let them through.
-const commonPasswords = new Set([
-  "password1234",
-  "password12345",
-  "password123!",
-  "passwordpassword",
-  "123456789012",
-  "1234567890123",
-  "12345678901234",
-  "111111111111",
-  "000000000000",
-  "qwertyuiopas",
-  "qwertyuiop123",
-  "qwerty123456",
-  "1q2w3e4r5t6y",
-  "abcdefghijkl",
-  "abc123abc123",
-  "iloveyou1234",
-  "letmein12345",
-  "welcome12345",
-  "administrator",
-  "changeme1234",
-  "adminadmin123",
-]);
-
-/** Rules for a new password: 12–256 characters, no NUL, not one of the most common passwords. */
-export const passwordPolicy = z
-  .string()
-  .min(12, "Password must be at least 12 characters long.")
-  .max(256, "Password must be at most 256 characters long.")
-  .refine((value) => !value.includes("\0"), "Password must not contain a NUL character.")
-  .refine((value) => !commonPasswords.has(value.toLowerCase()), "Password is too common; choose another.")
-  .openapi({ format: "password", description: "12–256 characters, not a commonly used password." });

@@ -1,21 +1,36 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { commonProblems, problemResponses } from "../../core/openapi";
 
+const noStore = { "Cache-Control": { description: "`no-store`: tokens are never cached.", schema: { type: "string" as const } } };
+
 export const TokenRequestSchema = z
   .strictObject({
-    grant_type: z.literal("password").optional().openapi({ description: "OAuth2 grant type; only `password` is supported." }),
+    grant_type: z
+      .enum(["password", "refresh_token"])
+      .optional()
+      .openapi({ description: "OAuth2 grant type: `password` (the default) or `refresh_token`." }),
     username: z
       .string()
       .min(1)
       .max(320)
       // Postgres text cannot hold NUL: the login lookup would fail with 22021 (a 500 before).
       .refine((value) => !value.includes("\u0000"), "must not contain NUL characters")
-      .openapi({ description: "The user's e-mail.", example: "admin@example.com" }),
-    password: z.string().min(1).max(256).openapi({ format: "password" }),
+      .optional()
+      .openapi({ description: "Password grant: the user's e-mail.", example: "admin@example.com" }),
+    password: z.string().min(1).max(256).optional().openapi({ format: "password", description: "Password grant: the password." }),
+    refresh_token: z.string().min(1).max(200).optional().openapi({ description: "Refresh grant: the refresh token to exchange." }),
     // Swagger UI's "Authorize" dialog sends these empty for the password flow.
     scope: z.string().max(1000).optional(),
     client_id: z.string().max(200).optional(),
     client_secret: z.string().max(200).optional(),
+  })
+  .superRefine((request, context) => {
+    const needed = request.grant_type === "refresh_token" ? (["refresh_token"] as const) : (["username", "password"] as const);
+    for (const field of needed) {
+      if (request[field] === undefined) {
+        context.addIssue({ code: "custom", path: [field], message: `is required for grant_type=${request.grant_type ?? "password"}` });
+      }
+    }
   })
   .openapi("TokenRequest");
 
@@ -23,7 +38,10 @@ export const TokenResponseSchema = z
   .object({
     access_token: z.string().openapi({ description: "A signed JWT (HS256)." }),
     token_type: z.literal("bearer"),
-    expires_in: z.number().int().openapi({ description: "Seconds until the token expires.", example: 3600 }),
+    expires_in: z.number().int().openapi({ description: "Seconds until the access token expires.", example: 300 }),
+    refresh_token: z.string().openapi({
+      description: "Exchange it for a new pair with `grant_type=refresh_token`; it works once, and presenting it again revokes its family.",
+    }),
   })
   .openapi("TokenResponse");
 
@@ -32,19 +50,45 @@ export const token = createRoute({
   path: "/token",
   operationId: "issueToken",
   tags: ["Authentication"],
-  summary: "Get an access token (OAuth2 password grant)",
-  description:
-    "Form-encoded `username` (e-mail) and `password`. Wrong e-mail and wrong password give the same 401. Login attempts are limited per account and per client address (429 with `Retry-After`).",
+  summary: "Get an access token (OAuth2 password or refresh_token grant)",
+  description: [
+    "Form-encoded. Password grant: `username` (e-mail) and `password`; wrong e-mail and wrong password give the same 401, and failed logins are limited (429 with `Retry-After`).",
+    "Refresh grant: `grant_type=refresh_token` and `refresh_token`; the answer is a new pair and the old refresh token is retired. A retired, revoked or expired refresh token, or one issued before its user's role or password changed, gets 400 `invalid_grant`; presenting a retired one also revokes every token of its family.",
+  ].join("\n\n"),
   security: [],
   request: {
     body: { required: true, content: { "application/x-www-form-urlencoded": { schema: TokenRequestSchema } } },
   },
   responses: {
-    200: {
-      description: "The access token.",
-      headers: { "Cache-Control": { description: "`no-store`: tokens are never cached.", schema: { type: "string" } } },
-      content: { "application/json": { schema: TokenResponseSchema } },
-    },
-    ...problemResponses("unauthorized", "rate_limited", "unsupported_media_type", "validation_failed", ...commonProblems),
+    200: { description: "The token pair.", headers: noStore, content: { "application/json": { schema: TokenResponseSchema } } },
+    ...problemResponses("bad_request", "unauthorized", "rate_limited", "unsupported_media_type", "validation_failed", ...commonProblems),
+  },
+});
+
+export const RevokeRequestSchema = z
+  .strictObject({
+    token: z.string().min(1).max(4096).openapi({ description: "The refresh token to revoke." }),
+    // RFC 7009: a hint the server may ignore; every token is looked up as a refresh token.
+    token_type_hint: z.string().max(100).optional(),
+    client_id: z.string().max(200).optional(),
+    client_secret: z.string().max(200).optional(),
+  })
+  .openapi("RevokeRequest");
+
+export const revoke = createRoute({
+  method: "post",
+  path: "/revoke",
+  operationId: "revokeToken",
+  tags: ["Authentication"],
+  summary: "Revoke a refresh token and its family (RFC 7009), e.g. to log out",
+  description:
+    "200 whether or not the token was known (RFC 7009). Access tokens cannot be revoked: they expire on their own within `expires_in` (5 minutes by default).",
+  security: [],
+  request: {
+    body: { required: true, content: { "application/x-www-form-urlencoded": { schema: RevokeRequestSchema } } },
+  },
+  responses: {
+    200: { description: "Revoked, or there was nothing to revoke.", headers: noStore },
+    ...problemResponses("unsupported_media_type", "validation_failed", ...commonProblems),
   },
 });

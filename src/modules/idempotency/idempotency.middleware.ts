@@ -44,8 +44,11 @@ export const honourIdempotencyKey = createMiddleware<AppEnv>(async (c, next) => 
     throw new ApiError("bad_request", "Idempotency-Key must be 1 to 255 visible ASCII characters.");
   }
   const body = await c.req.text();
+  const { subject, issuer } = c.get("principal");
   const scope: IdempotencyScope = {
-    userId: c.get("principal").subject,
+    // An external subject is only unique within its issuer: `<issuer>#<sub>` can never equal
+    // a local user id (a bare UUID), nor the same `sub` from another issuer.
+    userId: issuer === undefined ? subject : `${issuer}#${subject}`,
     key,
     requestHash: await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`),
   };

@@ -59,7 +59,7 @@ export class IdempotencyRepository {
    */
   async createWithAnswer<TSelection extends ColumnsSelection, TRow>(
     scope: IdempotencyScope,
-    insert: (fencedId: (id: string) => SQL) => TypedQueryBuilder<TSelection>,
+    insert: (fencedId: (id: string | SQL) => SQL) => TypedQueryBuilder<TSelection>,
     answer: { body: SQL; headers: SQL },
     // Reads the created rows; written at the call site, where the row type is known.
     read: (statement: ReturnType<Database["with"]>, created: WithSubqueryWithSelection<TSelection, "created">) => Promise<TRow[]>,

@@ -9,7 +9,7 @@ import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "dri
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
-    // The token subject: a user id, or an external identity provider's subject.
+    // Whose key: a local user id, or `<issuer>#<sub>` for an external identity provider's subject.
     userId: text("user_id").notNull(),
     key: text("key").notNull(),
     /** SHA-256 of method, path and body: the same key with another request is refused. */

@@ -54,6 +54,6 @@ export const patchProduct: RouteHandler<typeof patch, AppEnv> = async (c) => {
 
 export const removeProduct: RouteHandler<typeof remove, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
-  await repository(c).remove(id, expectedVersion(c.req.header("if-match"), id));
+  await repository(c).remove(id, expectedVersion(c.req.header("if-match"), id), c.get("principal"));
   return c.body(null, 204);
 };

@@ -1,4 +1,5 @@
 import { and, eq, gte, lte, sql } from "drizzle-orm";
+import type { VerifiedPrincipal } from "../../core/auth/jwt";
 import { ApiError, notFound } from "../../core/errors";
 import { uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
@@ -9,6 +10,7 @@ import { flagBits, rowStatement, rowStatementFamily, type StatementRow } from ".
 import { firstRow } from "../../db/rows";
 import { containsPattern, likePattern } from "../../db/search";
 import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
+import { roleCheck, storedRoleAtLeastPlaceholders } from "../users/stored-role";
 import type { CreateProductInput, ListProductsQuery, PatchProductInput, Product, ProductSort } from "./products.schemas";
 import { type ProductRow, products } from "./products.table";
 
@@ -124,14 +126,15 @@ const listProducts = rowStatementFamily(
   },
 );
 
+/** Deleting is for admins: `checked` adds the caller's stored-role check (external callers have none, see `roleCheck`). */
 const deleteProduct = rowStatementFamily(
   "products_delete",
   products,
-  (pinned: boolean) => (pinned ? "v" : "any"),
-  (db, pinned) =>
+  ({ pinned, checked }: { pinned: boolean; checked: boolean }) => `${pinned ? "v" : "any"}${checked ? "_r" : ""}`,
+  (db, { pinned, checked }) =>
     db
       .delete(products)
-      .where(and(byId, pinnedVersion(pinned)))
+      .where(and(byId, pinnedVersion(pinned), checked ? storedRoleAtLeastPlaceholders : undefined))
       .returning(),
 );
 
@@ -250,9 +253,11 @@ export class ProductRepository {
     return this.update(id, changes, expectedVersion);
   }
 
-  /** Deletes the product; with `expectedVersion`, only that version (else 412). */
-  async remove(id: string, expectedVersion: number | undefined): Promise<void> {
-    const rows = await deleteProduct(expectedVersion !== undefined)(this.db, { id, expectedVersion });
+  /** Deletes the product; with `expectedVersion`, only that version (else 412); the caller's stored role must be admin. */
+  async remove(id: string, expectedVersion: number | undefined, caller: VerifiedPrincipal): Promise<void> {
+    const check = roleCheck(caller, "admin");
+    const statement = deleteProduct({ pinned: expectedVersion !== undefined, checked: check !== undefined });
+    const rows = await statement(this.db, { id, expectedVersion, ...check });
     if (rows.length === 0) await this.explainMiss(id);
   }
 

@@ -1,4 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { hashPassword } from "../../core/auth/password";
 import { roleAtLeast } from "../../core/auth/roles";
 import type { AppEnv } from "../../core/context";
@@ -7,7 +8,8 @@ import { setNextLink } from "../../core/paging";
 import { toUser, UserRepository } from "./users.repository";
 import type { create, getById, list, me, patch, remove } from "./users.routes";
 
-const repository = (c: { get(key: "db"): AppEnv["Variables"]["db"] }) => new UserRepository(c.get("db"));
+/** The caller's repository: its admin statements check the caller's stored role (see UserRepository). */
+const repository = (c: Context<AppEnv>) => new UserRepository(c.get("db"), c.get("principal"));
 
 export const getCurrentUser: RouteHandler<typeof me, AppEnv> = async (c) => {
   const principal = c.get("principal");
@@ -15,7 +17,8 @@ export const getCurrentUser: RouteHandler<typeof me, AppEnv> = async (c) => {
     // Users of an external identity provider have no row here: describe them from their token.
     return c.json({ id: principal.subject, email: principal.email ?? null, role: principal.role, createdAt: null, updatedAt: null }, 200);
   }
-  return c.json(toUser(await repository(c).getById(principal.subject)), 200);
+  // Anyone may read themselves: no stored-role check.
+  return c.json(toUser(await new UserRepository(c.get("db")).getById(principal.subject)), 200);
 };
 
 export const listUsers: RouteHandler<typeof list, AppEnv> = async (c) => {
@@ -39,6 +42,7 @@ export const patchUser: RouteHandler<typeof patch, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const { role, password } = c.req.valid("json");
   const principal = c.get("principal");
+  // The token's role is the stored one here: the update below refuses a token issued before any role change.
   if (role !== undefined && id === principal.subject && roleAtLeast(role, principal.role) && role !== principal.role) {
     throw new ApiError("forbidden", "Nobody can raise their own role.");
   }

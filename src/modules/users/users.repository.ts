@@ -1,4 +1,5 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { VerifiedPrincipal } from "../../core/auth/jwt";
 import type { Role } from "../../core/auth/roles";
 import { ApiError, notFound } from "../../core/errors";
 import { isUuid, uuidv7 } from "../../core/uuid";
@@ -9,6 +10,7 @@ import { keysetPage, keysetQuery } from "../../db/keyset";
 import { firstRow } from "../../db/rows";
 import { containsText } from "../../db/search";
 import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
+import { provenId, storedRoleAtLeast } from "./stored-role";
 import type { ListUsersQuery, User } from "./users.schemas";
 import { type UserRow, users } from "./users.table";
 
@@ -42,9 +44,21 @@ const lastAdmin = () => new ApiError("conflict", "This is the last admin: make a
 const anotherAdminExists = (id: string) =>
   sql`(select count(*) from (select 1 from ${users} where ${users.role} = 'admin' and ${users.id} <> ${id} for update) as others) > 0`;
 
-/** Every SQL statement for users. */
+/**
+ * Every SQL statement for users. Managing users is for admins: with the
+ * caller's principal, each of those statements also checks the caller's
+ * stored role (`storedRoleAtLeast`), in the same round trip.
+ */
 export class UserRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly caller?: VerifiedPrincipal,
+  ) {}
+
+  /** The stored-role check of an admin operation; none without a caller (login, `/users/me`). */
+  private callerIsAdmin() {
+    return this.caller && storedRoleAtLeast(this.caller, "admin");
+  }
 
   /** The login lookup: one statement, by the case-insensitive e-mail index. */
   async findByEmail(email: string): Promise<UserRow | undefined> {
@@ -68,7 +82,7 @@ export class UserRepository {
     const rows = await this.db
       .select()
       .from(users)
-      .where(and(...conditions, after))
+      .where(and(...conditions, after, this.callerIsAdmin()))
       .orderBy(...orderBy)
       .limit(limit);
     const page = keysetPage(request, rows);
@@ -78,14 +92,17 @@ export class UserRepository {
   async getById(id: string): Promise<UserRow> {
     // A token's subject reaches here unchecked (GET /users/me): a non-UUID names no user, it is not a database error.
     if (!isUuid(id)) throw notFound("User");
-    const [row] = await this.db.select().from(users).where(eq(users.id, id));
+    const [row] = await this.db
+      .select()
+      .from(users)
+      .where(and(eq(users.id, id), this.callerIsAdmin()));
     if (!row) throw notFound("User");
     return row;
   }
 
   /** Inserts the user; with an idempotency scope the same statement stores the answer under the key. */
   async create(input: { email: string; role: Role; passwordHash: string }, idempotency?: IdempotencyScope): Promise<UserRow> {
-    const values = { id: uuidv7(), email: input.email, role: input.role, passwordHash: input.passwordHash };
+    const values = { id: provenId(uuidv7(), this.callerIsAdmin()), email: input.email, role: input.role, passwordHash: input.passwordHash };
     if (!idempotency) return firstRow(await this.db.insert(users).values(values).returning().catch(conflictOnEmail));
     const rows = await new IdempotencyRepository(this.db)
       .createWithAnswer(
@@ -102,13 +119,25 @@ export class UserRepository {
     return firstRow(rows);
   }
 
-  /** Changes role and/or password hash; refuses to demote the last admin (409). */
+  /**
+   * Changes role and/or password hash; refuses to demote the last admin (409).
+   * Either change raises `auth_version`: the user's tokens lose admin power and
+   * its refresh tokens stop working at once.
+   */
   async update(id: string, changes: { role?: Role; passwordHash?: string }): Promise<UserRow> {
     const demotes = changes.role !== undefined && changes.role !== "admin";
+    const revokes = changes.role !== undefined || changes.passwordHash !== undefined;
     const [row] = await this.db
       .update(users)
-      .set({ ...changes, version: sql`${users.version} + 1`, updatedAt: sql`now()` })
-      .where(and(eq(users.id, id), demotes ? sql`(${users.role} <> 'admin' or ${anotherAdminExists(id)})` : undefined))
+      .set({
+        ...changes,
+        version: sql`${users.version} + 1`,
+        ...(revokes ? { authVersion: sql`${users.authVersion} + 1` } : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(eq(users.id, id), this.callerIsAdmin(), demotes ? sql`(${users.role} <> 'admin' or ${anotherAdminExists(id)})` : undefined),
+      )
       .returning();
     if (row) return row;
     await this.getById(id);
@@ -123,7 +152,7 @@ export class UserRepository {
   async remove(id: string): Promise<void> {
     const rows = await this.db
       .delete(users)
-      .where(and(eq(users.id, id), sql`(${users.role} <> 'admin' or ${anotherAdminExists(id)})`))
+      .where(and(eq(users.id, id), this.callerIsAdmin(), sql`(${users.role} <> 'admin' or ${anotherAdminExists(id)})`))
       .returning({ id: users.id });
     if (rows.length > 0) return;
     await this.getById(id);

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { passwordPolicy } from "../../core/auth/password";
+import { passwordPolicy } from "../../core/auth/password-policy";
 import { roles } from "../../core/auth/roles";
 
 const email = z

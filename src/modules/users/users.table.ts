@@ -10,6 +10,9 @@ export const users = pgTable(
     // Self-describing: algorithm and parameters travel with the hash (see core/auth/password.ts).
     passwordHash: text("password_hash").notNull(),
     version: integer("version").notNull().default(1),
+    // Raised with every change of role or password: access and refresh tokens carry the value they
+    // were issued under, and admin operations and refreshes refuse a token whose value is stale.
+    authVersion: integer("auth_version").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },

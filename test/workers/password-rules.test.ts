@@ -1,0 +1,4 @@
+import { passwordRulesContract } from "../contract/password-rules.contract";
+import { createWorkerTarget } from "./worker-target";
+
+passwordRulesContract(createWorkerTarget());
