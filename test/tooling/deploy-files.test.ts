@@ -153,6 +153,23 @@ describe("Kubernetes manifests (deploy/k8s)", async () => {
     }
   });
 
+  it("trusts the one proxy in front of the pods, so login limits see each client's address (not the ingress's)", () => {
+    const data = obj(ofKind("ConfigMap")[0]?.data);
+    expect(data.TRUSTED_PROXY_HOPS).toBe("1");
+    expect(data.ENVIRONMENT).toBe("production");
+  });
+
+  it("gives the server the METRICS_TOKEN production requires, from the Secret", () => {
+    const fromSecret = list(container.env)
+      .map(obj)
+      .find((variable) => variable.name === "METRICS_TOKEN");
+    expect(obj(obj(fromSecret?.valueFrom).secretKeyRef)).toMatchObject({
+      name: obj(ofKind("Secret")[0]?.metadata).name,
+      key: "METRICS_TOKEN",
+    });
+    expect(Object.keys(obj(ofKind("Secret")[0]?.stringData))).toContain("METRICS_TOKEN");
+  });
+
   it("probes liveness on /health and readiness on /ready", () => {
     expect(obj(obj(container.livenessProbe).httpGet).path).toBe("/health");
     expect(obj(obj(container.readinessProbe).httpGet).path).toBe("/ready");
