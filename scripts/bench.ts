@@ -18,11 +18,15 @@
  *
  * `--edge [--rtt=20] [--requests=60]`: another benchmark, of latency rather than throughput:
  * each entry with the database a round trip away (scripts/lib/bench-edge.ts says how).
+ *
+ * `--auth [--requests=500] [--no-pin]`: server CPU time and latency of a password login, a token
+ * refresh and a revoke, one request at a time, beside the floor (scripts/lib/bench-auth.ts).
  */
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildNode } from "./build-node";
+import { runAuthBench } from "./lib/bench-auth";
 import { prepareBenchDatabase } from "./lib/bench-database";
 import { runEdgeBench } from "./lib/bench-edge";
 import { chooseLoadGenerator, type LoadOptions, SCENARIOS, type Scenario } from "./lib/bench-load";
@@ -60,6 +64,10 @@ interface Options {
   cpuProf: boolean;
   /** Phases to run besides the floor (all by default); for profiling one endpoint. */
   only: Scenario[] | undefined;
+  /** The login and refresh costs instead of throughput (scripts/lib/bench-auth.ts). */
+  auth: boolean;
+  /** Measured requests per operation in the auth mode. */
+  requests: number | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -73,6 +81,8 @@ function parseOptions(argv: string[]): Options {
     skipWorkers: false,
     cpuProf: false,
     only: undefined,
+    auth: false,
+    requests: undefined,
   };
   const bounded = (value: string, name: string, min: number, max: number) => {
     const number = Number(value);
@@ -90,8 +100,11 @@ function parseOptions(argv: string[]): Options {
     else if (name === "duration") options.phaseSeconds = bounded(value, name, 1, 120);
     else if (name === "warmup") options.warmupSeconds = bounded(value, name, 0, 60);
     else if (name === "connections") options.connections = bounded(value, name, 1, 256);
+    else if (name === "auth") options.auth = true;
+    else if (name === "requests") options.requests = bounded(value, name, 1, 10_000);
     else throw new Error(`unknown option ${arg}`);
   }
+  if (options.requests !== undefined && !options.auth) throw new Error("--requests goes with --auth (or --edge)");
   return options;
 }
 
@@ -116,6 +129,7 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   if (argv.includes("--edge")) return runEdgeBench(argv, REPO_ROOT, WORK_DIR);
   const options = parseOptions(argv);
+  if (options.auth) return runAuthBench({ requests: options.requests ?? 500, pin: options.pin }, REPO_ROOT, WORK_DIR);
   const generator = chooseLoadGenerator();
   await mkdir(WORK_DIR, { recursive: true });
   const profileDir = path.join(WORK_DIR, "profile");

@@ -169,7 +169,8 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
   return targets;
 }
 
-function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
+/** Columns padded to their widest cell, under a header and a rule. */
+export function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? "").length)));
   const line = (cells: string[]) =>
     cells.map((cell, column) => (rightAligned[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join("  ");

@@ -132,6 +132,9 @@ export function sessionsContract(target: ContractTarget) {
         const realAdmin = (await (await target.fetch("/api/v1/users/me")).json()) as { id: string };
         expect((await stale(`/api/v1/users/${realAdmin.id}`, json({ role: "viewer" }, "PATCH"))).status).toBe(401);
         expect((await stale(`/api/v1/users/${realAdmin.id}`)).status).toBe(401);
+        // Checked before any row is read: an empty page or a missing user reveals nothing either.
+        expect((await stale(`/api/v1/users?q=${uniqueTag()}`)).status).toBe(401);
+        expect((await stale(`/api/v1/users/${crypto.randomUUID()}`)).status).toBe(401);
         expect(((await (await target.fetch(`/api/v1/users/${x.id}`)).json()) as { role: string }).role).toBe("viewer");
         expect(((await (await target.fetch("/api/v1/users/me")).json()) as { role: string }).role).toBe("admin");
 

@@ -79,6 +79,20 @@ const EXTERNAL_ALGORITHMS: JWSAlgorithm[] = ["RS256", "ES256", "PS256", "EdDSA"]
 const CLOCK_TOLERANCE_SECONDS = 5;
 const encoder = new TextEncoder();
 
+/**
+ * The HMAC key of each secret, imported once per process or isolate: given the raw secret,
+ * jose would import it again for every token it signs. A process knows one or two secrets.
+ */
+const signingKeys = new Map<string, Promise<CryptoKey>>();
+function signingKey(secret: string): Promise<CryptoKey> {
+  let key = signingKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    signingKeys.set(secret, key);
+  }
+  return key;
+}
+
 /** Signs an access token for one of our users; `now` is in milliseconds since the epoch (defaults to the clock). */
 export async function signAccessToken(
   settings: JwtSettings,
@@ -98,7 +112,7 @@ export async function signAccessToken(
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + settings.lifetimeSeconds)
     .setJti(crypto.randomUUID())
-    .sign(encoder.encode(settings.secret));
+    .sign(await signingKey(settings.secret));
   return { token, expiresIn: settings.lifetimeSeconds };
 }
 

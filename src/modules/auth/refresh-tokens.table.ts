@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "../users/users.table";
 
@@ -29,6 +30,8 @@ export const refreshTokens = pgTable(
   (table) => [
     uniqueIndex("refresh_tokens_token_hash_unique").on(table.tokenHash),
     index("refresh_tokens_family_id_idx").on(table.familyId),
+    // "Has this family a revoked token?" is asked on every refresh: one probe here, whatever the family's length.
+    index("refresh_tokens_revoked_family_idx").on(table.familyId).where(sql`${table.revokedAt} is not null`),
     index("refresh_tokens_user_id_idx").on(table.userId),
     index("refresh_tokens_expires_at_idx").on(table.expiresAt),
   ],
