@@ -1,11 +1,6 @@
 import type { z } from "zod";
+import { toBase64Url } from "./base64url";
 import { validationFailed } from "./errors";
-
-const toBase64Url = (text: string) =>
-  btoa(String.fromCharCode(...new TextEncoder().encode(text)))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
 
 function fromBase64Url(value: string): string {
   const base64 = value.replaceAll("-", "+").replaceAll("_", "/");
@@ -14,7 +9,7 @@ function fromBase64Url(value: string): string {
 }
 
 /** Opaque to clients: base64url JSON. Integrity comes from strict decoding, not secrecy. */
-export const encodeCursor = (payload: unknown): string => toBase64Url(JSON.stringify(payload));
+export const encodeCursor = (payload: unknown): string => toBase64Url(new TextEncoder().encode(JSON.stringify(payload)));
 
 /** Decodes a cursor against the shape it must have; anything else is a 422 on `cursor`. */
 export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {

@@ -80,15 +80,16 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 const encoder = new TextEncoder();
 
 /**
- * The HMAC key of each secret, imported once per process or isolate: given the raw secret,
- * jose would import it again for every token it signs. A process knows one or two secrets.
+ * The HMAC key of each secret, imported once per process or isolate for signing and verifying
+ * alike: given the raw secret, jose would import it again for every token. A process knows one
+ * or two secrets.
  */
-const signingKeys = new Map<string, Promise<CryptoKey>>();
-function signingKey(secret: string): Promise<CryptoKey> {
-  let key = signingKeys.get(secret);
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    signingKeys.set(secret, key);
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    hmacKeys.set(secret, key);
   }
   return key;
 }
@@ -112,7 +113,7 @@ export async function signAccessToken(
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + settings.lifetimeSeconds)
     .setJti(crypto.randomUUID())
-    .sign(await signingKey(settings.secret));
+    .sign(await hmacKey(settings.secret));
   return { token, expiresIn: settings.lifetimeSeconds };
 }
 
@@ -158,10 +159,6 @@ function verifiedTokenCache(now: () => number = () => Date.now()) {
  * HMAC key and the verified-token cache live inside it.
  */
 export function createTokenVerifier(settings: JwtSettings, external?: ExternalIdpSettings): (token: string) => Promise<VerifiedPrincipal> {
-  // Imported once, on first use: given the raw secret, jose would import it again on every verification.
-  let secretKey: Promise<CryptoKey> | undefined;
-  const localKey = () =>
-    (secretKey ??= crypto.subtle.importKey("raw", encoder.encode(settings.secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]));
   const verified = verifiedTokenCache();
   // Creating the set does no I/O; keys are fetched on first use, kept 10 min, refetched at most every 30 s for a new kid.
   const jwks =
@@ -173,7 +170,7 @@ export function createTokenVerifier(settings: JwtSettings, external?: ExternalId
     });
 
   async function verifyLocal(token: string): Promise<Verified> {
-    const { payload } = await jwtVerify(token, await localKey(), {
+    const { payload } = await jwtVerify(token, await hmacKey(settings.secret), {
       algorithms: [LOCAL_ALGORITHM],
       typ: "JWT",
       issuer: settings.issuer,

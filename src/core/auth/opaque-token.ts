@@ -1,11 +1,7 @@
+import { toBase64Url } from "../base64url";
+
 /** 256 random bits: guessing one is hopeless, so a token needs no signature, only a lookup. */
 const TOKEN_BYTES = 32;
-
-const toBase64Url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
 
 /** A new opaque token (refresh tokens): 43 base64url characters. */
 export const newOpaqueToken = (): string => toBase64Url(crypto.getRandomValues(new Uint8Array(TOKEN_BYTES)));

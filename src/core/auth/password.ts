@@ -1,3 +1,4 @@
+import { toBase64Url } from "../base64url";
 import { ApiError } from "../errors";
 
 /**
@@ -114,12 +115,6 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < length; i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
   return difference === 0;
 }
-
-const toBase64Url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
