@@ -11,7 +11,7 @@ describe("every setting is documented", () => {
   it.each([
     [".env.example", "Node / Docker Compose"],
     [".dev.vars.example", "wrangler dev"],
-    ["README.md", "configuration table"],
+    ["docs/configuration.md", "configuration table"],
   ])("in %s (%s)", (file) => {
     const text = read(file);
     const missing = settings.filter((key) => !new RegExp(`\\b${key}\\b`).test(text));
