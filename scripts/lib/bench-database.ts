@@ -5,11 +5,11 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import type { Role } from "../../src/core/auth/roles";
 import { uuidv7 } from "../../src/core/uuid";
 import { createDatabase, dropDatabase, type RunningPostgres, startEmbeddedPostgres } from "./embedded-postgres";
 import { applyMigrations } from "./migrations";
+import { openClient } from "./pg-client";
 import { type SeedUser, seedUsers } from "./seed-users";
 
 export interface BenchDatabase {
@@ -44,9 +44,7 @@ async function seedProducts(url: string, count: number): Promise<string[]> {
     currencies.push(CURRENCIES[i % CURRENCIES.length] ?? "USD");
     skus.push(`seed-${String(i).padStart(6, "0")}`);
   }
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => {});
-  await client.connect();
+  const client = await openClient(url);
   try {
     await client.query(
       `insert into products (id, name, description, price_cents, currency, sku)

@@ -1,5 +1,5 @@
-import pg from "pg";
 import { uuidv7 } from "../../src/core/uuid";
+import { openClient } from "./pg-client";
 
 const demoProducts = [
   { name: "Espresso cup", description: "Porcelain, 90 ml.", priceCents: 1299, currency: "EUR", sku: "DEMO-CUP-ESP" },
@@ -11,9 +11,7 @@ const demoProducts = [
 
 /** Inserts a handful of demo products once; re-running changes nothing (keyed by sku). */
 export async function seedDemoProducts(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => {});
-  await client.connect();
+  const client = await openClient(url);
   try {
     let inserted = 0;
     for (const product of demoProducts) {

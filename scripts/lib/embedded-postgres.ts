@@ -31,7 +31,7 @@ import { promises as fs, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { openClient, withClient } from "./pg-client";
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory. Initialised with `initdb` unless it already holds a cluster (`PG_VERSION`). */
@@ -385,18 +385,12 @@ export async function findFreePort(): Promise<number> {
 
 /** Try one connection + `select 1`; resolves false on any failure. */
 async function canConnect(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  client.on("error", () => {
-    /* handled through the rejected promise */
-  });
   try {
-    await client.connect();
-    await client.query("select 1");
+    const client = await openClient(url, { connectionTimeoutMillis: 2000 });
+    await client.query("select 1").finally(() => client.end().catch(() => undefined));
     return true;
   } catch {
     return false;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 
@@ -563,20 +557,6 @@ async function setScramIterations(adminUrl: string, iterations: number): Promise
     await client.query(`SET scram_iterations = ${iterations}`);
     await client.query(`ALTER ROLE ${client.escapeIdentifier(SUPERUSER)} PASSWORD ${client.escapeLiteral(SUPERUSER_PASSWORD)}`);
   });
-}
-
-/** Run `fn` with a short-lived superuser connection. */
-async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => {
-    /* a dropped connection surfaces as a rejected query */
-  });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
 function assertDatabaseName(name: string): void {

@@ -5,7 +5,7 @@
  * what the acknowledged answers say. Checks made while it runs (read-your-writes,
  * list filters, one winner per version) count as mismatches too.
  */
-import pg from "pg";
+import { openClient } from "./pg-client";
 
 export type Kind = "get" | "list" | "create" | "patch" | "delete";
 export const KINDS: readonly Kind[] = ["get", "list", "create", "patch", "delete"];
@@ -339,9 +339,7 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
 
 /** Compares the database with the acknowledged answers; returns one line per difference. */
 export async function verifyDatabase(databaseUrl: string, tag: string, state: State): Promise<string[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  client.on("error", () => {});
-  await client.connect();
+  const client = await openClient(databaseUrl);
   let rows: { id: string; sku: string; price_cents: number; version: number }[];
   try {
     rows = (await client.query("select id, sku, price_cents, version from products where sku like $1", [`${tag}-%`])).rows;

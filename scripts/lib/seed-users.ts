@@ -1,7 +1,7 @@
-import pg from "pg";
 import { hashPassword } from "../../src/core/auth/password";
 import type { Role } from "../../src/core/auth/roles";
 import { uuidv7 } from "../../src/core/uuid";
+import { openClient } from "./pg-client";
 
 export interface SeedUser {
   email: string;
@@ -18,9 +18,7 @@ export const developmentUsers: SeedUser[] = [
 
 /** Creates each user unless one with that e-mail (case-insensitively) exists; returns how many were created. */
 export async function seedUsers(url: string, users: SeedUser[]): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => {});
-  await client.connect();
+  const client = await openClient(url);
   try {
     let created = 0;
     for (const user of users) {

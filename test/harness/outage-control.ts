@@ -1,7 +1,8 @@
 import http from "node:http";
-import pg from "pg";
+import type pg from "pg";
 import { createDatabase, dropDatabase } from "../../scripts/lib/embedded-postgres";
 import { applyMigrations } from "../../scripts/lib/migrations";
+import { openClient } from "../../scripts/lib/pg-client";
 import { type SqlOverHttpEndpoint, startSqlOverHttpEndpoint } from "../../scripts/lib/sql-over-http";
 import { type RestartablePostgres, startRestartablePostgres } from "./restartable-postgres";
 import { startSessionRelay } from "./session-relay";
@@ -37,12 +38,7 @@ export async function startOutageControl(adminUrl: string): Promise<OutageContro
   const relay = startSessionRelay();
   const databases: string[] = [];
   let killer: Promise<pg.Client> | undefined;
-  const openKiller = async () => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    client.on("error", () => {});
-    await client.connect();
-    return client;
-  };
+  const openKiller = () => openClient(adminUrl);
   // One operation at a time: a stop racing a start would leave either state.
   let queue: Promise<unknown> = Promise.resolve();
   const serialised = <T>(work: () => Promise<T>): Promise<T> => {

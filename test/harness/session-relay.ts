@@ -1,5 +1,6 @@
-import pg from "pg";
+import type pg from "pg";
 import { z } from "zod";
+import { openClient } from "../../scripts/lib/pg-client";
 
 /**
  * Database sessions held in Node for workerd tests, driven over HTTP (mounted
@@ -31,10 +32,8 @@ export function startSessionRelay(): SessionRelay {
   };
   const routes: Record<string, (body: unknown) => Promise<unknown>> = {
     "/session": async (body) => {
-      const client = new pg.Client({ connectionString: opening.parse(body).databaseUrl });
       // A stopped Postgres ends the session; the next query reports it, nothing else must throw.
-      client.on("error", () => {});
-      await client.connect();
+      const client = await openClient(opening.parse(body).databaseUrl);
       const id = crypto.randomUUID();
       sessions.set(id, client);
       return { id };

@@ -1,4 +1,4 @@
-import pg from "pg";
+import { openClient } from "../../scripts/lib/pg-client";
 import { hashPassword } from "../../src/core/auth/password";
 import type { Role } from "../../src/core/auth/roles";
 
@@ -23,9 +23,7 @@ const ids = {
 
 /** One user per role, written straight to the database (logins are tested through the API). */
 export async function seedTestUsers(url: string): Promise<TestUsers> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => {});
-  await client.connect();
+  const client = await openClient(url);
   try {
     const users = {} as TestUsers;
     for (const role of ["viewer", "editor", "admin"] as const) {

@@ -1,6 +1,6 @@
 import net from "node:net";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { openClient } from "../../scripts/lib/pg-client";
 import { outageContract } from "../contract/outage.contract";
 import { startRestartablePostgres } from "../harness/restartable-postgres";
 import { createNodeTarget } from "./app-target";
@@ -18,13 +18,8 @@ afterAll(async () => {
   await postgres.dispose();
 });
 
-async function openSession() {
-  const client = new pg.Client({ connectionString: postgres.databaseUrl });
-  // The shutdown kills this session too; without a listener that would be an uncaught error.
-  client.on("error", () => {});
-  await client.connect();
-  return client;
-}
+// The shutdown kills this session too: openClient's error listener keeps that from being an uncaught error.
+const openSession = () => openClient(postgres.databaseUrl);
 
 outageContract(target, { ...postgres, openSession }, settings);
 

@@ -1,7 +1,8 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDatabase, dropDatabase } from "../../scripts/lib/embedded-postgres";
 import { applyMigrations } from "../../scripts/lib/migrations";
+import { openClient } from "../../scripts/lib/pg-client";
 import { type SeedUser, seedUsers } from "../../scripts/lib/seed-users";
 import { startServer } from "../../src/node-server";
 import { startRestartablePostgres } from "../harness/restartable-postgres";
@@ -17,12 +18,7 @@ import { count5xx, quantile, runWriteLoad, statusSummary, type WriteLoadResult }
 
 const editor: SeedUser = { email: "faults@test.example", password: "faults test password 1", role: "editor" };
 
-async function openSession(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  client.on("error", () => {});
-  await client.connect();
-  return client;
-}
+const openSession = (url: string) => openClient(url);
 
 async function login(origin: string, user: SeedUser): Promise<string> {
   const response = await fetch(`${origin}/api/v1/auth/token`, {

@@ -1,7 +1,7 @@
-import pg from "pg";
 import { afterAll, inject } from "vitest";
 import { createDatabase, dropDatabase } from "../../scripts/lib/embedded-postgres";
 import { applyMigrations } from "../../scripts/lib/migrations";
+import { openClient } from "../../scripts/lib/pg-client";
 import { hashPassword } from "../../src/core/auth/password";
 import { type DatabaseFingerprint, type FuzzTarget, fuzzContract, fuzzSettings } from "../contract/fuzz.contract";
 import { createNodeTarget } from "./app-target";
@@ -12,8 +12,7 @@ const name = `fuzz_${Date.now().toString(36)}_${Math.random().toString(36).slice
 const url = await createDatabase(inject("adminDatabaseUrl"), name);
 await applyMigrations(url);
 {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await openClient(url);
   for (const user of Object.values(inject("testUsers"))) {
     await client.query("insert into users (id, email, role, password_hash) values ($1, $2, $3, $4)", [
       user.id,

@@ -1,7 +1,7 @@
-import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createDatabase, dropDatabase } from "../../scripts/lib/embedded-postgres";
 import { applyMigrations } from "../../scripts/lib/migrations";
+import { openClient } from "../../scripts/lib/pg-client";
 import { latestMigration } from "../../src/modules/health/readiness";
 import { createNodeTarget, type NodeTarget } from "./app-target";
 
@@ -21,8 +21,7 @@ async function appOn(prepare: (url: string) => Promise<void>, settings: Record<s
 }
 
 async function run(url: string, statement: string, values: unknown[] = []) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await openClient(url);
   try {
     await client.query(statement, values);
   } finally {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
+import { openClient } from "../../scripts/lib/pg-client";
 import type { Database } from "../../src/db/database";
 import { STATEMENT_GRACE_MS } from "../../src/db/statement-timeout";
 import { requestBudgetContract } from "../contract/request-budget.contract";
@@ -11,12 +11,7 @@ const budgetMs = 500;
 const target = createNodeTarget({ REQUEST_TIMEOUT_MS: String(budgetMs) });
 afterAll(() => target.database.close());
 
-async function openSession() {
-  const client = new pg.Client({ connectionString: inject("databaseUrl") });
-  client.on("error", () => {});
-  await client.connect();
-  return client;
-}
+const openSession = () => openClient(inject("databaseUrl"));
 
 requestBudgetContract(target, budgetMs, openSession);
 

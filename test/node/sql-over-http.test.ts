@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openClient } from "../../scripts/lib/pg-client";
 import { type SqlOverHttpEndpoint, startSqlOverHttpEndpoint } from "../../scripts/lib/sql-over-http";
 import { closedPort, postSql, withUrl } from "./sql-over-http-client";
 
@@ -166,8 +166,7 @@ describe("sql-over-http connection errors", () => {
 
   it("survives Postgres dropping a pooled connection, and opens a new one", async () => {
     const own = await startSqlOverHttpEndpoint({ port: 0 });
-    const admin = new pg.Client({ connectionString: inject("adminDatabaseUrl") });
-    await admin.connect();
+    const admin = await openClient(inject("adminDatabaseUrl"));
     try {
       const first = await postSql(own.url, databaseUrl, { query: "select pg_backend_pid() as pid" }, raw);
       const pid = (first.body.rows as { pid: string }[])[0]?.pid;

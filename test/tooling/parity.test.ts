@@ -10,10 +10,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildNode, type NodeBuild, nonProductionImports } from "../../scripts/build-node";
 import { createDatabase, dropDatabase } from "../../scripts/lib/embedded-postgres";
+import { openClient } from "../../scripts/lib/pg-client";
 import { smokeTest } from "../../scripts/smoke-test";
 import { DEVELOPMENT_JWT_SECRET } from "../../src/config";
 import { authContract } from "../contract/auth.contract";
@@ -202,8 +202,7 @@ describe("the Docker artefact (dist/ + production-only node_modules), run as the
       });
       expect(seeded.stdout).toMatch(/created admin first@parity\.example/);
       const journal = JSON.parse(await readFile(path.join(root, "drizzle/meta/_journal.json"), "utf8")) as { entries: unknown[] };
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
+      const client = await openClient(url);
       try {
         const applied = await client.query("select count(*)::int as n from drizzle.__drizzle_migrations");
         expect(applied.rows[0]?.n).toBe(journal.entries.length);

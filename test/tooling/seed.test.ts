@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDatabase, dropDatabase } from "../../scripts/lib/embedded-postgres";
 import { applyMigrations } from "../../scripts/lib/migrations";
+import { openClient } from "../../scripts/lib/pg-client";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -21,8 +21,7 @@ const seed = (env: Record<string, string>) =>
   run(path.join(root, "node_modules/.bin/tsx"), ["scripts/seed.ts"], { cwd: root, env: { ...process.env, ...env } });
 
 async function admins(): Promise<{ email: string; password_hash: string }[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await openClient(url);
   try {
     return (await client.query("select email, password_hash from users where role = 'admin'")).rows;
   } finally {
