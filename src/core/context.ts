@@ -1,5 +1,6 @@
 import type { Database } from "../db/database";
 import type { QueryTimer } from "../db/query-timer";
+import type { IdempotencyScope } from "../modules/idempotency/idempotency-scope";
 import type { VerifiedPrincipal } from "./auth/jwt";
 import type { Logger } from "./logger";
 
@@ -21,14 +22,6 @@ export interface AppVariables {
   dbTimeMs: number;
   /** PUBLIC_URL, the base of problem `type`s; unset: they are relative. */
   publicUrl: string | undefined;
-}
-
-/** The Idempotency-Key claimed for this request, scoped to its user. */
-export interface IdempotencyScope {
-  userId: string;
-  key: string;
-  /** SHA-256 of method, path and body. */
-  requestHash: string;
 }
 
 export interface AppEnv {

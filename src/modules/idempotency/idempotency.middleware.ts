@@ -1,9 +1,10 @@
 import { createMiddleware } from "hono/factory";
-import type { AppEnv, IdempotencyScope } from "../../core/context";
+import type { AppEnv } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import { PROBLEM_CONTENT_TYPE } from "../../core/problem";
 import { IdempotencyRepository, KeyAnswered, KeyInUse } from "./idempotency.repository";
 import type { IdempotencyRow } from "./idempotency.table";
+import type { IdempotencyScope } from "./idempotency-scope";
 
 const visibleAscii = /^[\x21-\x7e]{1,255}$/;
 

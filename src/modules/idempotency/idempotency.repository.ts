@@ -1,12 +1,12 @@
 import { and, type ColumnsSelection, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { WithSubqueryWithSelection } from "drizzle-orm/pg-core";
 import type { TypedQueryBuilder } from "drizzle-orm/query-builders/query-builder";
-import type { IdempotencyScope } from "../../core/context";
 import { ApiError } from "../../core/errors";
 import type { Database } from "../../db/database";
 import { databaseErrorCode, isUniqueViolation } from "../../db/errors";
 import { retryIfDropped } from "../../db/retry";
 import { type IdempotencyRow, idempotencyKeys } from "./idempotency.table";
+import type { IdempotencyScope } from "./idempotency-scope";
 
 /** Keys are kept at least this long (the contract promises 24 hours). */
 export const RETENTION_HOURS = 24;
