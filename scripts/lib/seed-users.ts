@@ -22,8 +22,9 @@ export async function seedUsers(url: string, users: SeedUser[]): Promise<number>
   try {
     let created = 0;
     for (const user of users) {
+      // The id is fresh, so the only conflict is the e-mail's unique index (on its folded form, see db/search.ts).
       const result = await client.query(
-        "insert into users (id, email, role, password_hash) values ($1, $2, $3, $4) on conflict (lower(email)) do nothing",
+        "insert into users (id, email, role, password_hash) values ($1, $2, $3, $4) on conflict do nothing",
         [uuidv7(), user.email.trim(), user.role, await hashPassword(user.password)],
       );
       created += result.rowCount ?? 0;

@@ -55,6 +55,19 @@ export function rateLimitContract(target: ContractTarget, limits: { perAccount: 
       expect((await login(target, user.email, user.password, someAddress())).status).toBe(200);
     });
 
+    it("counts one account's failures together whatever the case or Unicode spelling of its e-mail", async () => {
+      const email = `straße.${uniqueTag()}@bücher.example`;
+      const input = userInput(uniqueTag(), { email });
+      expect((await target.fetch("/api/v1/users", json(input))).status).toBe(201);
+      // ß or SS, Ü or ü, composed or decomposed (NFD): one account, as for login itself.
+      const spellings = [email, email.toUpperCase(), email.normalize("NFD")];
+      const attacker = someAddress();
+      for (let index = 0; index < limits.perAccount; index++) {
+        expect((await login(target, spellings[index % spellings.length] ?? email, wrongPassword, attacker)).status).toBe(401);
+      }
+      await expectRateLimited(await login(target, email, input.password, attacker));
+    });
+
     it("an IPv6 client cannot escape by hopping addresses within its /64", async () => {
       const user = await newUser(target);
       const attacker = someAddress();

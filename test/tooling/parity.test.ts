@@ -17,12 +17,14 @@ import { openClient } from "../../scripts/lib/pg-client";
 import { smokeTest } from "../../scripts/smoke-test";
 import { DEVELOPMENT_JWT_SECRET } from "../../src/config";
 import { authContract } from "../contract/auth.contract";
+import { emailIdentityContract } from "../contract/email-identity.contract";
 import { errorsContract } from "../contract/errors.contract";
 import { createHttpTarget } from "../contract/http-target";
 import { idempotencyContract } from "../contract/idempotency.contract";
 import { operationsContract } from "../contract/operations.contract";
 import { productsContract } from "../contract/products.contract";
 import { productsHttpContract } from "../contract/products-http.contract";
+import { searchUnicodeContract } from "../contract/search-unicode.contract";
 import { sessionsContract } from "../contract/sessions.contract";
 import { usersListContract } from "../contract/users-list.contract";
 import { dockerRuntime } from "./dockerfile";
@@ -235,6 +237,8 @@ authContract(target);
 sessionsContract(target);
 idempotencyContract(target);
 usersListContract(target);
+searchUnicodeContract(target);
+emailIdentityContract(target);
 
 describe("the Docker artefact's shutdown", () => {
   it("exits 0 on SIGTERM (the container's stop signal)", async () => {

@@ -1,5 +1,6 @@
 import type { Resource } from "../model";
 import { column, columnImports } from "./field-code";
+import { searchFields } from "./schemas";
 
 export function tableTemplate(resource: Resource): string {
   const { names, fields } = resource;
@@ -15,6 +16,12 @@ export function tableTemplate(resource: Resource): string {
   for (const field of fields) {
     if (field.type === "ref") indexes.push(`    index("${table}_${field.column}_idx").on(table.${field.name}),`);
   }
+  const search = searchFields(resource);
+  if (search.length > 0) indexes.push("    // `q` matches folded text (db/search.ts): trigram indexes on the same expression serve it.");
+  for (const field of search)
+    indexes.push(
+      `    index("${table}_${field.column}_folded_trgm_idx").using("gin", sql\`\${folded(table.${field.name})} gin_trgm_ops\`),`,
+    );
   for (const field of fields) {
     if (field.type === "enum")
       indexes.push(
@@ -24,7 +31,7 @@ export function tableTemplate(resource: Resource): string {
   indexes.push(`    check("${table}_version_positive", sql\`\${table.version} >= 1\`),`);
   return `import { sql } from "drizzle-orm";
 import { ${columnImports(resource).join(", ")} } from "drizzle-orm/pg-core";
-${[...new Set(references)].join("\n")}${references.length > 0 ? "\n" : ""}
+${search.length > 0 ? 'import { folded } from "../../db/search";\n' : ""}${[...new Set(references)].join("\n")}${references.length > 0 ? "\n" : ""}
 export const ${names.camelPlural} = pgTable(
   "${table}",
   {

@@ -6,7 +6,7 @@ import { ApiError } from "../../core/errors";
 import { validationHook } from "../../core/validation";
 import { UserRepository } from "../users/users.repository";
 import { revoke, token } from "./auth.routes";
-import { admitLogin, type LoginGuards } from "./login-guards";
+import { accountKey, admitLogin, type LoginGuards } from "./login-guards";
 import { issueTokenPair, refreshGrant, revokeTokenFamily, type TokenSettings } from "./token-pair";
 
 export type { TokenSettings };
@@ -35,12 +35,11 @@ export function authRouter(settings: TokenSettings, guards: LoginGuards) {
 
 /** OAuth2 password grant: checks the password, then starts a refresh-token family. */
 async function passwordGrant(c: Context<AppEnv>, settings: TokenSettings, guards: LoginGuards, username: string, password: string) {
-  const account = username.trim().toLowerCase();
   // Refused (429) before the password is checked; only a failure counts.
-  const attempt = await admitLogin(guards, c, account);
+  const attempt = await admitLogin(guards, c, accountKey(username));
 
   const repository = new UserRepository(c.get("db"));
-  const user = await repository.findByEmail(account);
+  const user = await repository.findByEmail(username);
   if (!user) {
     // Same work as a wrong password, so response time does not reveal which e-mails exist.
     await verifyAgainstDummy(password);

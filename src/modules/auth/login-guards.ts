@@ -29,6 +29,12 @@ export interface LoginAttempt {
 }
 
 /**
+ * The account a login names, folded as the database folds e-mails (`folded` in db/search.ts: Unicode lower
+ * then upper case, then NFC), so `Ä@x`, `ä@x` and a decomposed `ä` share one back-off, as they share one user.
+ */
+export const accountKey = (username: string) => username.trim().toLowerCase().toUpperCase().normalize("NFC");
+
+/**
  * Admits one login attempt or throws 429 with `Retry-After`. It runs before the password is verified: a
  * refusal that came after would tell a guesser which password was right (429 for wrong, 200 for right).
  */

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { char, check, index, integer, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { folded } from "../../db/search";
 
 export const products = pgTable(
   "products",
@@ -21,9 +22,9 @@ export const products = pgTable(
     index("products_name_id_idx").on(table.name, table.id),
     index("products_price_cents_id_idx").on(table.priceCents, table.id),
     index("products_currency_price_cents_idx").on(table.currency, table.priceCents),
-    // `q` is a case-insensitive substring match: trigram indexes serve ILIKE '%…%'.
-    index("products_name_trgm_idx").using("gin", sql`${table.name} gin_trgm_ops`),
-    index("products_sku_trgm_idx").using("gin", sql`${table.sku} gin_trgm_ops`),
+    // `q` is a case-insensitive substring match of folded text: trigram indexes on the same expression serve it.
+    index("products_name_folded_trgm_idx").using("gin", sql`${folded(table.name)} gin_trgm_ops`),
+    index("products_sku_folded_trgm_idx").using("gin", sql`${folded(table.sku)} gin_trgm_ops`),
     check("products_price_cents_range", sql`${table.priceCents} >= 0`),
     check("products_version_positive", sql`${table.version} >= 1`),
   ],

@@ -8,7 +8,7 @@ import { isUniqueViolation } from "../../db/errors";
 import { instantText } from "../../db/instants";
 import { keysetPage, keysetQuery } from "../../db/keyset";
 import { firstRow } from "../../db/rows";
-import { containsText } from "../../db/search";
+import { containsText, folded } from "../../db/search";
 import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
 import { provenId, storedRoleAtLeast } from "./stored-role";
 import type { ListUsersQuery, User } from "./users.schemas";
@@ -60,9 +60,12 @@ export class UserRepository {
     return this.caller && storedRoleAtLeast(this.caller, "admin");
   }
 
-  /** The login lookup: one statement, by the case-insensitive e-mail index. */
+  /** The login lookup: one statement, by the unique index on the folded e-mail. */
   async findByEmail(email: string): Promise<UserRow | undefined> {
-    const [row] = await this.db.select().from(users).where(sql`lower(${users.email}) = lower(${email.trim()})`);
+    const [row] = await this.db
+      .select()
+      .from(users)
+      .where(sql`${folded(users.email)} = ${folded(email.trim())}`);
     return row;
   }
 

@@ -2,12 +2,23 @@ import { z } from "@hono/zod-openapi";
 import { passwordPolicy } from "../../core/auth/password-policy";
 import { roles } from "../../core/auth/roles";
 
+/**
+ * zod's own e-mail shape with letters, marks and digits of every script where it allows ASCII ones:
+ * internationalised addresses (RFC 6531, `ä@exämple.de`) are accepted; quoted local parts and IP-literal
+ * domains are not.
+ */
+const internationalEmail =
+  /^(?:[\p{L}\p{M}\p{N}_'+-]+\.)*[\p{L}\p{M}\p{N}_'+-]*[\p{L}\p{M}\p{N}_+-]@(?:[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}-]*\.)+[\p{L}\p{M}]{2,}$/u;
 const email = z
   .string()
   .trim()
   .max(320)
-  .pipe(z.email())
-  .openapi({ description: "Login e-mail; unique case-insensitively.", example: "ada@example.com" });
+  .pipe(z.email({ pattern: internationalEmail }))
+  .openapi({
+    description: "Login e-mail, internationalised ones included; unique case-insensitively in every script (`Ä@x.de` is `ä@x.de`).",
+    format: "idn-email",
+    example: "ada@example.com",
+  });
 const role = z.enum(roles).openapi({ description: "viewer < editor < admin; each includes the one before.", example: "editor" });
 
 export const UserSchema = z

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { folded } from "../../db/search";
 
 export const users = pgTable(
   "users",
@@ -17,8 +18,10 @@ export const users = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (table) => [
-    // E-mails are unique case-insensitively; the login lookup uses the same expression.
-    uniqueIndex("users_email_lower_unique").on(sql`lower(${table.email})`),
+    // E-mails are unique case-insensitively in every script (folded); the login lookup uses the same expression.
+    uniqueIndex("users_email_folded_unique").on(folded(table.email)),
+    // `q` on the list is a substring of the folded e-mail, served like products' search.
+    index("users_email_folded_trgm_idx").using("gin", sql`${folded(table.email)} gin_trgm_ops`),
     index("users_created_at_id_idx").on(table.createdAt, table.id),
     index("users_role_idx").on(table.role),
     check("users_role_known", sql`${table.role} in ('viewer', 'editor', 'admin')`),
