@@ -38,11 +38,18 @@ export const isOverlongStatementName = (name: string) => new TextEncoder().encod
  * `build` is handed the first caller's database to build with; it runs
  * nothing. The statement must select (or return) every column of `table`, in
  * the table's order: that is how its rows are mapped.
+ *
+ * `planEachTime` sends it unnamed instead: still built once, but planned for
+ * each execution's values. For statements whose best plan depends on a value,
+ * such as a substring search: after five executions Postgres may switch a named
+ * statement to a generic plan that cannot use the trigram index for an unknown
+ * pattern, and reads every row.
  */
 export function rowStatement<Table extends PgTable>(
   name: string,
   table: Table,
   build: (db: Database) => { toSQL(): Query },
+  { planEachTime = false }: { planEachTime?: boolean } = {},
 ): RowStatement<StatementRow<Table>> {
   if (isOverlongStatementName(name)) throw new Error(`statement name over ${MAX_NAME_BYTES} bytes: ${name}`);
   const mapRows = rowMapper(table);
@@ -51,7 +58,13 @@ export function rowStatement<Table extends PgTable>(
     query ??= build(db).toSQL();
     // Drizzle's own mapping is skipped (`mapRows` is its custom result mapper); `fields` only tells it the rows are arrays.
     return db._.session
-      .prepareQuery<{ execute: StatementRow<Table>[]; all: unknown; values: unknown }>(query, [], name, true, mapRows)
+      .prepareQuery<{ execute: StatementRow<Table>[]; all: unknown; values: unknown }>(
+        query,
+        [],
+        planEachTime ? undefined : name,
+        true,
+        mapRows,
+      )
       .execute(values);
   };
 }
@@ -98,20 +111,22 @@ export const flagBits = (flags: readonly boolean[]) =>
  * Statements of one family built on first use, one per shape: a PATCH that
  * sets `name` and one that sets `priceCents` are different SQL. `shape` must
  * come from a small fixed set (column names, flags), never from raw input, so
- * the family stays bounded.
+ * the family stays bounded. `planEachTime` picks the shapes to plan per
+ * execution (see `rowStatement`).
  */
 export function rowStatementFamily<Table extends PgTable, Shape>(
   prefix: string,
   table: Table,
   key: (shape: Shape) => string,
   build: (db: Database, shape: Shape) => { toSQL(): Query },
+  planEachTime: (shape: Shape) => boolean = () => false,
 ): (shape: Shape) => RowStatement<StatementRow<Table>> {
   const statements = new Map<string, RowStatement<StatementRow<Table>>>();
   return (shape) => {
     const id = key(shape);
     let statement = statements.get(id);
     if (statement === undefined) {
-      statement = rowStatement(`${prefix}_${id}`, table, (db) => build(db, shape));
+      statement = rowStatement(`${prefix}_${id}`, table, (db) => build(db, shape), { planEachTime: planEachTime(shape) });
       statements.set(id, statement);
     }
     return statement;

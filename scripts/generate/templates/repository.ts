@@ -220,7 +220,7 @@ ${listConditions.join("\n")}
       )
       .orderBy(...orderBy)
       .limit(placeholder("limit"));
-  },
+  },${search.length > 0 ? "\n  // A substring search is planned for its pattern each time, so it keeps using the trigram indexes (see rowStatement).\n  (shape) => shape.q," : ""}
 );
 
 /** Deleting is for admins: \`checked\` adds the caller's stored-role check (external callers have none, see \`roleCheck\`). */
