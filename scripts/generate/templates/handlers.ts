@@ -66,13 +66,11 @@ export const remove${P}: RouteHandler<typeof remove, AppEnv> = async (c) => {
 
 export function indexTemplate({ names }: Resource): string {
   const P = names.pascal;
-  return `import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../../core/context";
-import { validationHook } from "../../core/validation";
+  return `import { createRouter } from "../../core/router";
 import { create${P}, get${P}, list${names.pascalPlural}, patch${P}, remove${P}, replace${P} } from "./${names.kebabPlural}.handlers";
 import { create, getById, list, patch, remove, replace } from "./${names.kebabPlural}.routes";
 
-export const ${names.camelPlural}Router = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const ${names.camelPlural}Router = createRouter()
   .openapi(list, list${names.pascalPlural})
   .openapi(create, create${P})
   .openapi(getById, get${P})

@@ -1,9 +1,8 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../../core/auth/password";
 import type { AppEnv } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { validationHook } from "../../core/validation";
+import { createRouter } from "../../core/router";
 import { UserRepository } from "../users/users.repository";
 import { revoke, token } from "./auth.routes";
 import { accountKey, admitLogin, type LoginGuards } from "./login-guards";
@@ -15,7 +14,7 @@ const invalidCredentials = () =>
   new ApiError("unauthorized", "The e-mail or password is wrong.", { headers: { "WWW-Authenticate": 'Bearer realm="product-service"' } });
 
 export function authRouter(settings: TokenSettings, guards: LoginGuards) {
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  return createRouter()
     .openapi(token, async (c) => {
       const request = c.req.valid("form");
       const pair =

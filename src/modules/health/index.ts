@@ -1,9 +1,7 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import type { Config } from "../../config";
-import type { AppEnv } from "../../core/context";
 import { ApiError } from "../../core/errors";
-import { validationHook } from "../../core/validation";
+import { createRouter } from "../../core/router";
 import type { OpenDatabase } from "../../db/database";
 import { health, ping, ready } from "./health.routes";
 import { latestMigration, migrationsApplied } from "./readiness";
@@ -29,7 +27,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 export function healthRouter(config: Config, openDatabase: OpenDatabase | undefined) {
   const migration = latestMigration();
-  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  return createRouter()
     .openapi(health, (c) => c.json({ status: "ok" as const }, 200))
     .openapi(ready, async (c) => {
       if (!openDatabase) throw unavailable(notConfiguredHint, "not_configured");
@@ -67,7 +65,7 @@ export function healthRouter(config: Config, openDatabase: OpenDatabase | undefi
 }
 
 /** `GET /api/v1/ping`: behind the API's own middleware (token, time budget, database), one trivial statement. */
-export const pingRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(ping, async (c) => {
+export const pingRouter = createRouter().openapi(ping, async (c) => {
   await c.get("db").execute(sql`select 1`);
   return c.json({ status: "ok" as const }, 200);
 });

@@ -1,10 +1,8 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../../core/context";
-import { validationHook } from "../../core/validation";
+import { createRouter } from "../../core/router";
 import { createProduct, getProduct, listProducts, patchProduct, removeProduct, replaceProduct } from "./products.handlers";
 import { create, getById, list, patch, remove, replace } from "./products.routes";
 
-export const productsRouter = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const productsRouter = createRouter()
   .openapi(list, listProducts)
   .openapi(create, createProduct)
   .openapi(getById, getProduct)
