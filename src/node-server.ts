@@ -1,5 +1,6 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import type { ExecutionContext } from "hono";
 import { createApp } from "./app";
 import { loadConfig } from "./config";
@@ -9,7 +10,10 @@ import { formatPretty } from "./core/pretty-log";
 import { createNodeDatabase } from "./db/node";
 import { PURGE_INTERVAL_MS, purgeExpired } from "./modules/purge";
 import { nodeClientAddress } from "./node/client-address";
+import { answerClientErrors } from "./node/client-error";
+import { closeAfterEarlyAnswers } from "./node/connection";
 import { createNodeMetrics } from "./node/metrics";
+import { refuseUnreadableRequests } from "./node/request-error";
 import { batchedLineSink } from "./node/stdout-sink";
 import { withStaticAssets } from "./node-static";
 
@@ -59,11 +63,15 @@ export async function startServer(env: Record<string, unknown>, options: StartOp
     }),
   );
 
-  const server = await new Promise<ServerType>((resolve) => {
-    const started: ServerType = serve({ fetch: (request, env) => app.fetch(request, env, nodeExecutionContext), port: config.PORT }, () =>
-      resolve(started),
-    );
-  });
+  // The adapter's listener on a server of our own: serve() would not pass the error handler on. Node's own
+  // Host check answers a bare 400; without it the adapter refuses a missing Host, through that handler.
+  const listener = getRequestListener(
+    closeAfterEarlyAnswers((request, env) => app.fetch(request, env, nodeExecutionContext)),
+    { errorHandler: refuseUnreadableRequests(config.PUBLIC_URL) },
+  );
+  const server = createServer({ requireHostHeader: false }, listener);
+  answerClientErrors(server, config.PUBLIC_URL);
+  await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
   const port = (server.address() as AddressInfo).port;
   logger.info("listening", { port, database: database ? "configured" : "not configured" });
 

@@ -6,7 +6,9 @@ import { ApiError } from "./errors";
 /**
  * Answers 503 `service_unavailable` when the rest of the chain takes longer
  * than `budgetMs`, instead of keeping the client (and a load balancer's slot)
- * waiting.
+ * waiting. The request body has already arrived (`limitBody` runs first, with
+ * its own timer and a 408), so what this measures is the server's own work:
+ * a 503 never stands for a client that stopped sending.
  *
  * What ends the abandoned work depends on the runtime. On Workers the
  * statements go over HTTP: the budget aborts their `fetch` (`deadline`), and

@@ -6,9 +6,11 @@ import { handleError } from "../../src/core/error-handler";
 
 // The middleware alone on a Hono app, fed Fetch Requests: every way a body can arrive.
 const LIMIT = 16;
+const WAIT_MS = 150;
 const app = new Hono<AppEnv>()
-  .use(limitBody(LIMIT))
+  .use(limitBody(LIMIT, WAIT_MS))
   .all("/", async (c) => c.text(`read ${(await c.req.text()).length}`))
+  .post("/unread", (c) => c.text("answered without reading"))
   .onError(handleError);
 
 const streamOf = (text: string) =>
@@ -19,8 +21,16 @@ const streamOf = (text: string) =>
     },
   });
 
-const post = (body: BodyInit, headers: Record<string, string> = {}) =>
-  app.request("/", { method: "POST", body, headers, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit);
+/** Sends `text`, then neither more nor an end: a client that stopped sending. */
+const stalledStreamOf = (text: string) =>
+  new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(text));
+    },
+  });
+
+const post = (body: BodyInit, headers: Record<string, string> = {}, path = "/") =>
+  app.request(path, { method: "POST", body, headers, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit);
 
 describe("limitBody", () => {
   it("passes a GET through without reading anything", async () => {
@@ -46,5 +56,34 @@ describe("limitBody", () => {
 
   it("lets a bodiless POST through", async () => {
     expect(await (await app.request("/", { method: "POST" })).text()).toBe("read 0");
+  });
+
+  it("answers 408 request_timeout when a declared body stops short, before anything after it runs", async () => {
+    const started = performance.now();
+    const response = await post(stalledStreamOf("x".repeat(4)), { "content-length": String(LIMIT) }, "/unread");
+    expect(response.status).toBe(408);
+    expect(await response.json()).toMatchObject({ code: "request_timeout" });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(WAIT_MS - 5);
+  });
+
+  it("answers 408 when a streamed body never ends", async () => {
+    expect((await post(stalledStreamOf("x"), {}, "/unread")).status).toBe(408);
+  });
+
+  it("has read the whole body before the next handler answers, so no answer leaves it on the wire", async () => {
+    let readToTheEnd = false;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("x".repeat(LIMIT)));
+      },
+      // Asked for only once the first chunk has been taken.
+      pull(controller) {
+        readToTheEnd = true;
+        controller.close();
+      },
+    });
+    const response = await post(body, { "content-length": String(LIMIT) }, "/unread");
+    expect(await response.text()).toBe("answered without reading");
+    expect(readToTheEnd).toBe(true);
   });
 });
