@@ -5,11 +5,13 @@ import type { Config } from "./config";
 import { createTokenVerifier, type ExternalIdpSettings, type JwtSettings } from "./core/auth/jwt";
 import { authenticate } from "./core/auth/middleware";
 import { limitBody } from "./core/body-limit";
+import { cacheControl } from "./core/cache-control";
 import type { AppEnv } from "./core/context";
 import { corsFor } from "./core/cors";
 import { registerDocs } from "./core/docs";
 import { createNotFoundHandler, handleError } from "./core/error-handler";
 import { ApiError } from "./core/errors";
+import { refuseNonUnicodeJson } from "./core/json-body";
 import { createLogger, type Logger } from "./core/logger";
 import { createFailureBackoff } from "./core/rate-limit";
 import { requestId } from "./core/request-id";
@@ -74,10 +76,12 @@ export function createApp({
   app.use(requestLog(logger, { clientAddress, observe: observeRequest }));
   app.use(securityHeaders);
   app.use(corsFor(config.CORS_ORIGINS));
+  app.use(`${API_PREFIX}/*`, cacheControl);
 
-  // First on the API, so the budget covers everything a request waits for: body, token keys, database.
+  // The body first, on a timer of its own: a client that stops sending gets 408 and no answer is given
+  // with its body still on the wire. Then the budget covers what the server waits for: token keys, database (503).
+  app.use(`${API_PREFIX}/*`, limitBody(config.MAX_BODY_BYTES, config.REQUEST_TIMEOUT_MS));
   app.use(`${API_PREFIX}/*`, timeBudget(config.REQUEST_TIMEOUT_MS));
-  app.use(`${API_PREFIX}/*`, limitBody(config.MAX_BODY_BYTES));
   const requireToken = authenticate(verifyToken);
   app.use(`${API_PREFIX}/*`, (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireToken(c, next)));
   app.use(`${API_PREFIX}/*`, async (c, next) => {
@@ -88,6 +92,7 @@ export function createApp({
     return next();
   });
 
+  app.use(`${API_PREFIX}/*`, refuseNonUnicodeJson);
   const routes = app
     .route("/", healthRouter(config, openDatabase))
     .route(`${API_PREFIX}/auth`, authRouter({ jwt, refreshLifetimeSeconds: config.REFRESH_TOKEN_LIFETIME_SECONDS }, guards))

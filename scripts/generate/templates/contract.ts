@@ -39,6 +39,11 @@ export function contractTemplate(resource: Resource): string {
   const unique = fields.filter((field) => field.unique);
   const plain = fields.filter((field) => field.type !== "ref");
   const patchField = plain[0];
+  // A patch that changes the row (needs `tag` in scope): a no-op patch keeps the version, so it cannot race or go stale.
+  const changedField = patchField ?? refs[0];
+  const changingPatch = changedField
+    ? `{ ${changedField.name}: ${changedField === patchField ? otherValue(changedField) : referenceId(changedField)} }`
+    : "{}";
   const imports = new Map<string, string[]>();
   for (const field of refs) {
     const reference = field.reference;
@@ -296,6 +301,16 @@ ${
 `
     : ""
 }
+      it("keeps version, updatedAt and ETag for a patch that changes nothing (RFC 7396)", async () => {
+        const { ${names.camel}, response } = await create(uniqueTag());
+        for (const patch of [{}${patchField ? `, { ${patchField.name}: ${names.camel}.${patchField.name} }` : ""}]) {
+          const answer = await target.fetch(\`${path}/\${${names.camel}.id}\`, json(patch, "PATCH", { "if-match": response.headers.get("etag") ?? "" }));
+          expect(answer.status).toBe(200);
+          expect(answer.headers.get("etag")).toBe(response.headers.get("etag"));
+          expect(await answer.json()).toEqual(${names.camel});
+        }
+      });
+
       it("rejects null for required fields and read-only fields, and changes nothing", async () => {
         const { ${names.camel} } = await create(uniqueTag());
 ${required.length > 0 ? `        await problem(await target.fetch(\`${path}/\${${names.camel}.id}\`, json({ ${required[0]?.name}: null }, "PATCH")), 422, "validation_failed");\n` : ""}        await problem(await target.fetch(\`${path}/\${${names.camel}.id}\`, json({ version: 9 }, "PATCH")), 422, "validation_failed");
@@ -305,10 +320,11 @@ ${required.length > 0 ? `        await problem(await target.fetch(\`${path}/\${$
 
     describe("optimistic concurrency", () => {
       it("412 on a stale If-Match for PUT, PATCH and DELETE, and nothing changes", async () => {
-        const { input, ${names.camel} } = await create(uniqueTag());
+        const tag = uniqueTag();
+        const { input, ${names.camel} } = await create(tag);
         const url = \`${path}/\${${names.camel}.id}\`;
         const stale = \`"\${${names.camel}.id}.1"\`;
-        expect((await target.fetch(url, json({}, "PATCH", { "if-match": stale }))).status).toBe(200);
+        expect((await target.fetch(url, json(${changingPatch}, "PATCH", { "if-match": stale }))).status).toBe(200);
         await problem(await target.fetch(url, json({}, "PATCH", { "if-match": stale })), 412, "precondition_failed");
         await problem(await target.fetch(url, json(input, "PUT", { "if-match": stale })), 412, "precondition_failed");
         await problem(await target.fetch(url, { method: "DELETE", headers: { "if-match": stale } }), 412, "precondition_failed");
@@ -319,10 +335,12 @@ ${required.length > 0 ? `        await problem(await target.fetch(\`${path}/\${$
       });
 
       it("of writers racing with one ETag exactly one wins", async () => {
-        const { ${names.camel}, response } = await create(uniqueTag());
+        const tag = uniqueTag();
+        const { ${names.camel}, response } = await create(tag);
         const etag = response.headers.get("etag") ?? "";
+        const patch = ${changingPatch};
         const results = await Promise.all(
-          Array.from({ length: 6 }, () => target.fetch(\`${path}/\${${names.camel}.id}\`, json({}, "PATCH", { "if-match": etag }))),
+          Array.from({ length: 6 }, () => target.fetch(\`${path}/\${${names.camel}.id}\`, json(patch, "PATCH", { "if-match": etag }))),
         );
         const statuses = results.map((result) => result.status);
         expect(statuses.filter((status) => status === 200)).toHaveLength(1);

@@ -21,8 +21,9 @@ function expectedVersion(header: string | undefined, id: string): number | undef
 }
 
 export const list${names.pascalPlural}: RouteHandler<typeof list, AppEnv> = async (c) => {
-  const page = await repository(c).list(c.req.valid("query"));
-  setNextLink(c, page.nextCursor);
+  const query = c.req.valid("query");
+  const page = await repository(c).list(query);
+  setNextLink(c, query, page.nextCursor);
   return c.json(page, 200);
 };
 

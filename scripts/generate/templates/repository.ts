@@ -83,7 +83,8 @@ import { databaseErrorCode } from "../../db/errors";
 import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
 import { flagBits, rowStatement, rowStatementFamily, type StatementRow } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
-${search.length > 0 ? 'import { containsPattern, likePattern } from "../../db/search";\n' : ""}import { roleCheck, storedRoleAtLeastPlaceholders } from "../users/stored-role";
+${search.length > 0 ? 'import { containsPattern, likePattern } from "../../db/search";\n' : ""}import { versionedChange } from "../../db/versions";
+import { roleCheck, storedRoleAtLeastPlaceholders } from "../users/stored-role";
 import { type Create${P}Input, type List${names.pascalPlural}Query, type ${P}, type ${P}Sort, type Patch${P}Input, ${names.camel}Sorts } from "./${names.kebabPlural}.schemas";
 import { type ${P}Row, ${t} } from "./${names.kebabPlural}.table";
 
@@ -180,16 +181,14 @@ const update${P} = rowStatementFamily(
   ${t},
   ({ columns, pinned }: { columns: readonly (typeof WRITABLE)[number][]; pinned: boolean }) =>
     \`\${flagBits(WRITABLE.map((column) => columns.includes(column)))}\${pinned ? "_v" : ""}\`,
-  (db, { columns, pinned }) =>
-    db
+  (db, { columns, pinned }) => {
+    const values = Object.fromEntries(columns.map((column) => [column, writePlaceholders[column]]));
+    return db
       .update(${t})
-      .set({
-        ...Object.fromEntries(columns.map((column) => [column, writePlaceholders[column]])),
-        version: sql\`\${${t}.version} + 1\`,
-        updatedAt: sql\`now()\`,
-      })
+      .set({ ...values, ...versionedChange(${t}, values) })
       .where(and(byId, pinnedVersion(pinned)))
-      .returning(),
+      .returning();
+  },
 );
 
 /** Which filters a list has and whether it starts after a cursor: its statement's shape (the values are placeholders). */

@@ -18,7 +18,7 @@ function expectedVersion(header: string | undefined, id: string): number | undef
 export const listProducts: RouteHandler<typeof list, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const page = await repository(c).list(query);
-  setNextLink(c, page.nextCursor);
+  setNextLink(c, query, page.nextCursor);
   return c.json(page, 200);
 };
 

@@ -9,6 +9,7 @@ import { keysetOrder, keysetPage, keysetPosition } from "../../db/keyset";
 import { flagBits, rowStatement, rowStatementFamily, type StatementRow } from "../../db/prepared";
 import { firstRow } from "../../db/rows";
 import { containsPattern, likePattern } from "../../db/search";
+import { versionedChange } from "../../db/versions";
 import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
 import { roleCheck, storedRoleAtLeastPlaceholders } from "../users/stored-role";
 import type { CreateProductInput, ListProductsQuery, PatchProductInput, Product, ProductSort } from "./products.schemas";
@@ -77,16 +78,14 @@ const updateProduct = rowStatementFamily(
   products,
   ({ columns, pinned }: { columns: readonly (typeof CHANGEABLE)[number][]; pinned: boolean }) =>
     `${flagBits(CHANGEABLE.map((column) => columns.includes(column)))}${pinned ? "_v" : ""}`,
-  (db, { columns, pinned }) =>
-    db
+  (db, { columns, pinned }) => {
+    const values = Object.fromEntries(columns.map((column) => [column, placeholder(column)]));
+    return db
       .update(products)
-      .set({
-        ...Object.fromEntries(columns.map((column) => [column, placeholder(column)])),
-        version: sql`${products.version} + 1`,
-        updatedAt: sql`now()`,
-      })
+      .set({ ...values, ...versionedChange(products, values) })
       .where(and(byId, pinnedVersion(pinned)))
-      .returning(),
+      .returning();
+  },
 );
 
 /** Which filters a list has and where it starts: its statement's shape (the values are placeholders). */

@@ -22,8 +22,9 @@ export const getCurrentUser: RouteHandler<typeof me, AppEnv> = async (c) => {
 };
 
 export const listUsers: RouteHandler<typeof list, AppEnv> = async (c) => {
-  const page = await repository(c).list(c.req.valid("query"));
-  setNextLink(c, page.nextCursor);
+  const query = c.req.valid("query");
+  const page = await repository(c).list(query);
+  setNextLink(c, query, page.nextCursor);
   return c.json(page, 200);
 };
 

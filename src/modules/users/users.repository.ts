@@ -9,6 +9,7 @@ import { instantText } from "../../db/instants";
 import { keysetPage, keysetQuery } from "../../db/keyset";
 import { firstRow } from "../../db/rows";
 import { containsText, folded } from "../../db/search";
+import { changesRow, raisedWhen, versionedChange } from "../../db/versions";
 import { IdempotencyRepository, type IdempotencyScope } from "../idempotency/idempotency.repository";
 import { provenId, storedRoleAtLeast } from "./stored-role";
 import type { ListUsersQuery, User } from "./users.schemas";
@@ -125,18 +126,18 @@ export class UserRepository {
   /**
    * Changes role and/or password hash; refuses to demote the last admin (409).
    * Either change raises `auth_version`: the user's tokens lose admin power and
-   * its refresh tokens stop working at once.
+   * its refresh tokens stop working at once. Writing the role it already has
+   * (or nothing) changes nothing: no new version, time or `auth_version`.
    */
   async update(id: string, changes: { role?: Role; passwordHash?: string }): Promise<UserRow> {
     const demotes = changes.role !== undefined && changes.role !== "admin";
-    const revokes = changes.role !== undefined || changes.passwordHash !== undefined;
     const [row] = await this.db
       .update(users)
       .set({
         ...changes,
-        version: sql`${users.version} + 1`,
-        ...(revokes ? { authVersion: sql`${users.authVersion} + 1` } : {}),
-        updatedAt: sql`now()`,
+        ...versionedChange(users, changes),
+        // A new hash is always salted anew, so a password change is always a change.
+        authVersion: raisedWhen(changesRow(users, changes), users.authVersion),
       })
       .where(
         and(eq(users.id, id), this.callerIsAdmin(), demotes ? sql`(${users.role} <> 'admin' or ${anotherAdminExists(id)})` : undefined),
