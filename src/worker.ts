@@ -77,7 +77,8 @@ function misconfigured(error: ConfigError, request: Request): Response {
   };
   return new Response(JSON.stringify(body), {
     status: 503,
-    headers: { "Content-Type": "application/problem+json", "X-Request-Id": requestId },
+    // As every other 503 of the API (the "no database configured" one included): wait and retry, never cached.
+    headers: { "Content-Type": "application/problem+json", "X-Request-Id": requestId, "Retry-After": "30", "Cache-Control": "no-store" },
   });
 }
 

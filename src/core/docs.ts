@@ -67,19 +67,49 @@ const REDOC_PAGE = page(
   `<redoc spec-url="${SPEC_URL}"></redoc>`,
 );
 
-/** Serves the OpenAPI 3.1 document generated from the routes, and the Swagger UI and ReDoc pages that read it. */
-export function registerDocs(app: OpenAPIHono<AppEnv>, config: Config): void {
-  app.doc31(SPEC_URL, {
+/** Tags and what they group; a generated resource's tag gets the generator's sentence (`documentTags`). */
+const TAGS = [
+  { name: "Authentication", description: "OAuth2 tokens: log in (password grant), refresh, revoke." },
+  { name: "Users", description: "Who may call the API, with which role; your own account (`/users/me`)." },
+  { name: "Products", description: "Create, read, update and delete products." },
+  { name: "Operations", description: "Health and readiness." },
+];
+
+/** Every tag an operation uses, declared once with a description (operations name tags; the document must declare them). */
+function documentTags(app: OpenAPIHono<AppEnv>) {
+  const used = new Set(
+    app.openAPIRegistry.definitions.flatMap((definition) => (definition.type === "route" ? (definition.route.tags ?? []) : [])),
+  );
+  const declared = TAGS.filter((tag) => used.has(tag.name));
+  const generated = [...used]
+    .filter((name) => !TAGS.some((tag) => tag.name === name))
+    .map((name) => ({ name, description: `Create, read, update and delete ${name.toLowerCase()}.` }));
+  return [...declared, ...generated];
+}
+
+/** The OpenAPI 3.1 document of everything `app` serves, as `GET /openapi.json` answers it. */
+export function openApiDocument(app: OpenAPIHono<AppEnv>, config: Config) {
+  return app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
       title: "Product Service",
       version: config.BUILD_VERSION,
       description: "Products API. Errors are RFC 9457 problem+json (`application/problem+json`) with a machine `code` and the `requestId`.",
+      license: { name: "MIT", url: "https://opensource.org/license/mit" },
     },
-    tags: [
-      { name: "Products", description: "Create, read, update and delete products." },
-      { name: "Operations", description: "Health and readiness." },
-    ],
+    // Relative: the API is where this document is served from.
+    servers: [{ url: "/" }],
+    tags: documentTags(app),
+  });
+}
+
+/** Serves the OpenAPI 3.1 document generated from the routes, and the Swagger UI and ReDoc pages that read it. */
+export function registerDocs(app: OpenAPIHono<AppEnv>, config: Config): void {
+  // Built on first request, when every route is registered, and kept: the routes never change afterwards.
+  let document: ReturnType<typeof openApiDocument> | undefined;
+  app.get(SPEC_URL, (c) => {
+    document ??= openApiDocument(app, config);
+    return c.json(document);
   });
 
   // Plain routes, not openapi(): the UIs are not part of the API they document.

@@ -31,33 +31,78 @@ const descriptions: Partial<Record<ProblemCode, string>> = {
   unauthorized: "Missing, malformed, expired or wrongly signed bearer token (`WWW-Authenticate: Bearer`).",
   forbidden: "The token is valid but its role is too low for this operation.",
   rate_limited: "Too many attempts; wait `Retry-After` seconds.",
-  bad_request: "Malformed JSON or a malformed header.",
+  bad_request:
+    "Malformed JSON, a JSON body that is not UTF-8 (or escapes a lone surrogate), a malformed header, or a request the HTTP server refuses before routing (Node: a bad `Content-Length`, `Content-Length` with `Transfer-Encoding`, no `Host`).",
   not_found: "No such resource.",
+  method_not_allowed: "The path does not support this method; `Allow` lists the methods it does (an `OPTIONS` request gets them with 204).",
+  request_timeout: "The request body did not arrive in full in time (`REQUEST_TIMEOUT_MS`, 10 s by default): the client stopped sending.",
   conflict: "The request conflicts with the current state (e.g. a unique field is taken).",
   precondition_failed: "`If-Match` does not match the current version; nothing was changed.",
-  payload_too_large: "The body is larger than the configured limit (64 KiB by default).",
-  unsupported_media_type: "The body is not JSON.",
+  payload_too_large:
+    "The body is larger than the configured limit (`MAX_BODY_BYTES`, 64 KiB by default). Every method but GET and HEAD has its body received, and measured, first.",
+  unsupported_media_type: "The body's `Content-Type` is not one this operation accepts.",
   validation_failed: "A parameter or field is invalid; `errors` lists each one.",
+  headers_too_large: "The request's header fields are larger than the server accepts (Node: 16 KiB in all).",
   internal_error: "An unexpected error; the body never contains internals.",
-  service_unavailable: "The database is unreachable or slow, or the request outlived its time budget; retry later.",
+  service_unavailable: "The database is unreachable or slow, or the request outlived its time budget; retry after `Retry-After` seconds.",
 };
 
+const stringHeader = (description: string, values?: readonly string[]) => ({
+  description,
+  required: true,
+  schema: values ? { type: "string" as const, enum: [...values] } : { type: "string" as const },
+});
+
+/** Every answer carries its request id. */
 const requestIdHeader = {
-  "X-Request-Id": { description: "Echo of the request id, also in the body.", schema: { type: "string" as const } },
+  "X-Request-Id": stringHeader(
+    "The request's id: the client's own when sane (up to 128 of `A-Za-z0-9._:-`), else a new one; also in problem bodies and the log line.",
+  ),
 };
 
-/** OpenAPI `responses` entries for the given problem codes. */
-export function problemResponses<const C extends ProblemCode>(...codes: C[]) {
+/**
+ * Every `/api/v1` answer depends on its caller (their token, their role), so none may be kept by a
+ * shared cache: a success is `private, no-cache` (a private cache revalidates it with its ETag),
+ * a problem `no-store` (`core/cache-control.ts`).
+ */
+const privateNoCache = {
+  "Cache-Control": stringHeader("`private, no-cache`: the answer depends on the caller; revalidate (ETag) before reuse.", [
+    "private, no-cache",
+  ]),
+};
+const problemNoStore = { "Cache-Control": stringHeader("`no-store`: a refusal is never worth keeping.", ["no-store"]) };
+
+/** Headers of a successful `/api/v1` answer; spread them into its `headers`. */
+export const apiSuccessHeaders = { ...requestIdHeader, ...privateNoCache };
+
+/** Headers of an answer that carries tokens (RFC 6749 §5.1): never stored anywhere. */
+export const tokenAnswerHeaders = {
+  ...requestIdHeader,
+  "Cache-Control": stringHeader("`no-store`: tokens are never cached.", ["no-store"]),
+  Pragma: stringHeader("`no-cache`, for HTTP/1.0 caches.", ["no-cache"]),
+};
+
+/** Headers of a successful answer outside `/api/v1` (health, readiness). */
+export const operationalSuccessHeaders = requestIdHeader;
+
+type ProblemResponses<C extends ProblemCode> = {
+  [K in C as (typeof problemStatus)[K]]: {
+    description: string;
+    content: { "application/problem+json": { schema: typeof ProblemSchema } };
+  };
+};
+
+function buildProblemResponses<C extends ProblemCode>(codes: C[], baseHeaders: Record<string, unknown>): ProblemResponses<C> {
   const responses: Record<
     string,
     { description: string; headers: Record<string, unknown>; content: Record<string, { schema: typeof ProblemSchema }> }
   > = {};
   for (const code of codes) {
-    const headers: Record<string, unknown> = { ...requestIdHeader };
-    if (code === "unauthorized") headers["WWW-Authenticate"] = { description: "Bearer challenge (RFC 6750).", schema: { type: "string" } };
-    if (code === "method_not_allowed") headers.Allow = { description: "Methods the path supports.", schema: { type: "string" } };
+    const headers: Record<string, unknown> = { ...baseHeaders };
+    if (code === "unauthorized") headers["WWW-Authenticate"] = stringHeader("Bearer challenge (RFC 6750).");
+    if (code === "method_not_allowed") headers.Allow = stringHeader("Methods the path supports, e.g. `GET, HEAD, POST, OPTIONS`.");
     if (code === "rate_limited" || code === "service_unavailable")
-      headers["Retry-After"] = { description: "Seconds to wait.", schema: { type: "integer" } };
+      headers["Retry-After"] = { description: "Seconds to wait.", required: true, schema: { type: "integer", minimum: 0 } };
     responses[String(problemStatus[code])] = {
       description: descriptions[code] ?? problemTitles[code],
       headers,
@@ -65,22 +110,39 @@ export function problemResponses<const C extends ProblemCode>(...codes: C[]) {
     };
   }
   // TypeScript cannot follow a mapped type built in a loop; the loop above fills exactly these keys.
-  return responses as unknown as {
-    [K in C as (typeof problemStatus)[K]]: {
-      description: string;
-      content: { "application/problem+json": { schema: typeof ProblemSchema } };
-    };
-  };
+  return responses as unknown as ProblemResponses<C>;
+}
+
+/** OpenAPI `responses` entries of an `/api/v1` operation for the given problem codes. */
+export function problemResponses<const C extends ProblemCode>(...codes: C[]) {
+  return buildProblemResponses(codes, { ...requestIdHeader, ...problemNoStore });
+}
+
+/** The same for the operational endpoints outside `/api/v1` (health, readiness), which set no `Cache-Control`. */
+export function operationalProblemResponses<const C extends ProblemCode>(...codes: C[]) {
+  return buildProblemResponses(codes, requestIdHeader);
 }
 
 /** Problems of every operation behind a bearer token. */
 export const authProblems = ["unauthorized", "forbidden"] as const;
 
+/**
+ * Refusals any request can meet before it reaches an operation: the HTTP server's (Node: malformed
+ * framing 400, header fields over its limit 431) and the router's (another method on a known path, 405).
+ */
+export const transportProblems = ["bad_request", "method_not_allowed", "headers_too_large"] as const;
+
+/**
+ * Every method but GET and HEAD has its body received first (`core/body-limit.ts`), whether or not the
+ * operation reads one: over the size limit 413, stalled 408.
+ */
+export const bodyProblems = ["payload_too_large", "request_timeout"] as const;
+
 /** Per-operation `security`: the OAuth2 password flow (Swagger UI's Authorize) or a bearer JWT from elsewhere. */
 export const bearerSecurity = [{ oauth2: [] }, { bearer: [] }];
 
 /** Problems any `/api` operation can answer with, whatever its input. */
-export const commonProblems = ["bad_request", "internal_error", "service_unavailable"] as const;
+export const commonProblems = [...transportProblems, "internal_error", "service_unavailable"] as const;
 
 /**
  * `If-Match` / `If-None-Match`, documented as plain OpenAPI parameters rather
@@ -93,12 +155,28 @@ export function conditionalHeader(name: "If-Match" | "If-None-Match", descriptio
   return { name, in: "header" as const, required: false, description, schema: { type: "string" as const } };
 }
 
+/**
+ * Patterns for refinements zod cannot describe by itself, so that the document is as strict as the
+ * validation: Postgres text cannot hold NUL, and a trimmed field must not be blank.
+ */
+export const NO_NUL_PATTERN = "^[^\\u0000]*$";
+export const NOT_BLANK_NO_NUL_PATTERN = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$";
+
+/** A UUID path parameter: the document names zod's own pattern (versions 1–8, nil and max), stricter than `format: uuid`. */
+export function uuidParam(description: string) {
+  return z.uuid().openapi({
+    param: { description },
+    pattern: z.regexes.uuid().source,
+    example: "01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f",
+  });
+}
+
 /** The `Idempotency-Key` request header of create operations. */
 export const IdempotencyKeyHeaders = z.object({
+  // The middleware (honourIdempotencyKey) runs first and refuses any other key with 400; this states its rule.
   "idempotency-key": z
     .string()
-    .min(1)
-    .max(255)
+    .regex(/^[\x21-\x7e]{1,255}$/)
     .optional()
     .openapi({
       param: {
@@ -113,6 +191,6 @@ export const IdempotencyKeyHeaders = z.object({
 export const idempotencyReplayedHeader = {
   "Idempotency-Replayed": {
     description: "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.",
-    schema: { type: "string" as const },
+    schema: { type: "string" as const, enum: ["true"] },
   },
 };

@@ -92,7 +92,7 @@ const encode = (mediaType: string, value: Json) => (mediaType.includes("form-url
 const byteLength = (body: Body) => (typeof body === "string" ? new TextEncoder().encode(body).length : body.length);
 
 /** Percent-encodes any string as its UTF-8 bytes (lone surrogates included, unlike encodeURIComponent). */
-function percentEncode(text: string): string {
+export function percentEncode(text: string): string {
   return Array.from(new TextEncoder().encode(text), (byte) =>
     /[A-Za-z0-9\-._~]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`,
   ).join("");
@@ -286,7 +286,7 @@ const headerText = fc.oneof(
  * Header values a fetch implementation accepts: a ByteString without NUL, CR or LF. workerd
  * re-encodes bytes over 0x7f as UTF-8 (with a warning each), so there they become `?` too.
  */
-const headerSafe = (value: string, ascii: boolean) =>
+export const headerSafe = (value: string, ascii: boolean) =>
   Array.from(value, (char) => {
     const code = char.codePointAt(0) ?? 0;
     return code > (ascii ? 0x7f : 0xff) ? "?" : code === 0 || code === 0x0a || code === 0x0d ? " " : char;
@@ -320,7 +320,7 @@ const whoFor = (operation: Operation): fc.Arbitrary<Who> =>
       )
     : fc.constant<Who>("anonymous");
 
-function idArbitrary(g: Generators, operation: Operation): fc.Arbitrary<string> {
+export function idArbitrary(g: Generators, operation: Operation): fc.Arbitrary<string> {
   const random = fc.uuid({ version: 7 });
   if (isProducts(operation)) return fc.oneof(fc.constantFrom(...g.fixtures.products.map((product) => product.id)), random);
   // Users: never a seeded test user; DELETE only ids of nobody.
@@ -355,7 +355,7 @@ const hostileId: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** ETags: real ones, and forged ones for the request's own id mostly (versions past the integer range, weak, lists, junk). */
-function etagArbitrary(g: Generators, pathId: string): fc.Arbitrary<string> {
+export function etagArbitrary(g: Generators, pathId: string): fc.Arbitrary<string> {
   const version = fc.oneof(
     fc.constantFrom("0", "1", "2", "2147483647", "2147483648", "4294967296", "9999999999", "99999999999", "-1", "01", "", "1.5", "1e3"),
     fc.nat().map(String),

@@ -155,8 +155,16 @@ export function arbitraryFor(input: JsonSchema, context: SchemaContext, name?: s
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum && schema.enum.length > 0) return fc.constantFrom(...schema.enum);
   const alternatives = schema.anyOf ?? schema.oneOf;
-  if (alternatives && alternatives.length > 0)
-    return fc.oneof(...alternatives.map((alternative) => arbitraryFor(alternative, context, name)));
+  if (alternatives && alternatives.length > 0) {
+    // Alternatives beside properties of their own (TokenRequest: which fields each grant needs) each add to that base.
+    const base = { ...schema };
+    delete base.anyOf;
+    delete base.oneOf;
+    const standalone = base.properties === undefined && base.type === undefined;
+    return fc.oneof(
+      ...alternatives.map((alternative) => arbitraryFor(standalone ? alternative : merged(base, alternative), context, name)),
+    );
+  }
   if (schema.allOf?.length === 1 && schema.allOf[0]) return arbitraryFor(schema.allOf[0], context, name);
   if (Array.isArray(schema.type)) {
     const types = schema.type;
@@ -187,6 +195,16 @@ export function arbitraryFor(input: JsonSchema, context: SchemaContext, name?: s
     default:
       return jsonValue(2);
   }
+}
+
+/** `base` narrowed by `alternative`: its properties win, and both lists of required ones apply. */
+function merged(base: JsonSchema, alternative: JsonSchema): JsonSchema {
+  return {
+    ...base,
+    ...alternative,
+    properties: { ...base.properties, ...alternative.properties },
+    required: [...new Set([...(base.required ?? []), ...(alternative.required ?? [])])],
+  };
 }
 
 function objectArbitrary(schema: JsonSchema, context: SchemaContext): fc.Arbitrary<JsonObject> {

@@ -32,6 +32,7 @@ import {
   operationsOf,
   type SchemaContext,
 } from "./fuzz-schema";
+import { documentValidRequests } from "./fuzz-valid";
 import { type ContractTarget, testJwtSettings, uniqueTag } from "./target";
 
 /**
@@ -180,7 +181,7 @@ export function fuzzContract(target: FuzzTarget, settings: FuzzSettings) {
     }, 60_000);
 
     /** Sends one request and checks every property; throws a PropertyFailure that names what broke. */
-    async function check(request: FuzzRequest): Promise<number> {
+    async function check(request: FuzzRequest): Promise<Exchange> {
       const before = await target.snapshot?.();
       const init: RequestInit = { method: request.method, headers: request.headers };
       if (request.body !== undefined) init.body = request.body;
@@ -219,7 +220,7 @@ export function fuzzContract(target: FuzzTarget, settings: FuzzSettings) {
         const diff = changed(before, after, keyed ? ["products", "users"] : ["products", "users", "idempotencyKeys"]);
         if (diff.length > 0) throw new PropertyFailure(`a rejected request wrote to the database (${diff.join("; ")}): ${said}`);
       }
-      return status;
+      return exchange;
     }
 
     async function checkAll(requests: FuzzRequest[]): Promise<void> {
@@ -240,7 +241,7 @@ export function fuzzContract(target: FuzzTarget, settings: FuzzSettings) {
       fc.asyncProperty(
         fc.constantFrom(...g.operations.filter(filter)).chain((operation) => make(operation)),
         async (request) => {
-          seen.push(await check(request));
+          seen.push((await check(request)).status);
         },
       );
 
@@ -283,6 +284,27 @@ export function fuzzContract(target: FuzzTarget, settings: FuzzSettings) {
         await assertProperty(property((operation) => validRequest(g, operation), undefined, statuses));
         // The generator is worth its name only if much of what it makes is accepted.
         expect(statuses.filter((status) => status < 400).length).toBeGreaterThan(statuses.length / 10);
+      },
+      timeout,
+    );
+
+    it(
+      "requests valid by the document are never refused as invalid (no 422)",
+      async () => {
+        const validByDocument = documentValidRequests(g.context);
+        const statuses: number[] = [];
+        await assertProperty(
+          fc.asyncProperty(
+            fc.constantFrom(...g.operations).chain((operation) => validByDocument(g, operation)),
+            async (request) => {
+              const { status, text } = await check(request);
+              statuses.push(status);
+              if (status === 422) throw new PropertyFailure(`422 for a request the document allows: ${excerpt(text, 400)}`);
+            },
+          ),
+        );
+        // Valid requests mostly succeed; the rest meet missing ids, taken keys and wrong passwords.
+        expect(statuses.filter((status) => status < 400).length).toBeGreaterThan(statuses.length / 4);
       },
       timeout,
     );

@@ -3,6 +3,7 @@ import type { Client } from "../../src/client";
 import { DEVELOPMENT_JWT_SECRET } from "../../src/config";
 import { signAccessToken } from "../../src/core/auth/jwt";
 import type { Role } from "../../src/core/auth/roles";
+import { checkedAgainstDocument } from "./openapi-check";
 
 export type Fetch = (path: string, init?: RequestInit) => Promise<Response>;
 
@@ -40,8 +41,12 @@ export function tokenFor(role: Role): Promise<string> {
   return token;
 }
 
-/** Wraps a raw sender so every request carries the role's bearer token unless it brings its own Authorization. */
-export function authorised(send: (request: Request) => Promise<Response>) {
+/**
+ * Wraps a raw sender so every request carries the role's bearer token unless it brings its own Authorization,
+ * and every response is checked against the OpenAPI document (openapi-check.ts): every target is made here.
+ */
+export function authorised(sendRaw: (request: Request) => Promise<Response>) {
+  const send = checkedAgainstDocument(sendRaw);
   const as =
     (who: Role | "anonymous"): Fetch =>
     async (path, init) => {

@@ -73,9 +73,10 @@ export function column(field: Field, table: string): string {
 export function inputSchema(field: Field): string {
   switch (field.type) {
     case "string":
-      return `z.string().trim().min(1).max(${STRING_MAX}).refine(noNul, nulMessage)`;
+      // The patterns state the refinements in the document, which is as strict as the validation.
+      return `z.string().trim().min(1).max(${STRING_MAX}).refine(noNul, nulMessage).openapi({ pattern: NOT_BLANK_NO_NUL_PATTERN })`;
     case "text":
-      return `z.string().max(${TEXT_MAX}).refine(noNul, nulMessage)`;
+      return `z.string().max(${TEXT_MAX}).refine(noNul, nulMessage).openapi({ pattern: NO_NUL_PATTERN })`;
     case "int":
       return "z.number().int().min(-2_147_483_648).max(2_147_483_647)";
     case "bigint":
@@ -85,10 +86,11 @@ export function inputSchema(field: Field): string {
     case "decimal":
       return `z.string().regex(/^-?\\d{1,12}(\\.\\d{1,2})?$/, "must be a decimal string with at most 12 digits before and 2 after the point")`;
     case "timestamp":
-      return "z.iso.datetime()";
+      // zod's own patterns: stricter than `format: date-time` (UTC only) and `format: uuid` (versions 1–8).
+      return "z.iso.datetime().openapi({ pattern: z.regexes.datetime({}).source })";
     case "uuid":
     case "ref":
-      return "z.uuid()";
+      return "z.uuid().openapi({ pattern: z.regexes.uuid().source })";
     case "enum":
       return `z.enum(${JSON.stringify(field.enumValues)})`;
   }

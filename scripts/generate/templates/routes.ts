@@ -5,7 +5,15 @@ export function routesTemplate({ names }: Resource): string {
   const a = /^[aeiou]/.test(names.words) ? "an" : "a";
   return `import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../../core/auth/middleware";
-import { authProblems, bearerSecurity, commonProblems, conditionalHeader, problemResponses } from "../../core/openapi";
+import {
+  apiSuccessHeaders,
+  authProblems,
+  bearerSecurity,
+  bodyProblems,
+  commonProblems,
+  conditionalHeader,
+  problemResponses,
+} from "../../core/openapi";
 import {
   Create${P}Schema,
   List${names.pascalPlural}QuerySchema,
@@ -18,15 +26,16 @@ import {
 
 const tags = ["${capitalise(names.wordsPlural)}"];
 
-const etagHeader = {
-  ETag: { description: "Entity tag of this version; send it back in \`If-Match\`.", schema: { type: "string" as const } },
+const ${names.camel}Headers = {
+  ...apiSuccessHeaders,
+  ETag: { description: "Entity tag of this version; send it back in \`If-Match\`.", required: true, schema: { type: "string" as const } },
 };
 
 const ifMatch = conditionalHeader("If-Match", "Only change the ${names.words} if its ETag is one of these (else 412).");
 
 const ${names.camel}Json = (description: string) => ({
   description,
-  headers: etagHeader,
+  headers: ${names.camel}Headers,
   content: { "application/json": { schema: ${P}Schema } },
 });
 
@@ -35,7 +44,7 @@ const updateProblems = problemResponses(
   "not_found",
   "conflict",
   "precondition_failed",
-  "payload_too_large",
+  ...bodyProblems,
   "unsupported_media_type",
   "validation_failed",
   ...commonProblems,
@@ -53,7 +62,10 @@ export const list = createRoute({
   responses: {
     200: {
       description: "A page of ${names.wordsPlural}.",
-      headers: { Link: { description: 'RFC 8288 \`<…>; rel="next"\` when there is a next page.', schema: { type: "string" } } },
+      headers: {
+        ...apiSuccessHeaders,
+        Link: { description: 'RFC 8288 \`<…>; rel="next"\` when there is a next page.', schema: { type: "string" } },
+      },
       content: { "application/json": { schema: ${P}PageSchema } },
     },
     ...problemResponses(...authProblems, "validation_failed", ...commonProblems),
@@ -72,7 +84,7 @@ export const getById = createRoute({
   parameters: [conditionalHeader("If-None-Match", "Answer 304 without a body when the ETag matches.")],
   responses: {
     200: ${names.camel}Json("The ${names.words}."),
-    304: { description: "Not modified: \`If-None-Match\` matched.", headers: etagHeader },
+    304: { description: "Not modified: \`If-None-Match\` matched.", headers: ${names.camel}Headers },
     ...problemResponses(...authProblems, "not_found", "validation_failed", ...commonProblems),
   },
 });
@@ -89,9 +101,12 @@ export const create = createRoute({
   responses: {
     201: {
       ...${names.camel}Json("Created."),
-      headers: { ...etagHeader, Location: { description: "URL of the new ${names.words}.", schema: { type: "string" } } },
+      headers: {
+        ...${names.camel}Headers,
+        Location: { description: "URL of the new ${names.words}.", required: true, schema: { type: "string" } },
+      },
     },
-    ...problemResponses(...authProblems, "conflict", "payload_too_large", "unsupported_media_type", "validation_failed", ...commonProblems),
+    ...problemResponses(...authProblems, "conflict", ...bodyProblems, "unsupported_media_type", "validation_failed", ...commonProblems),
   },
 });
 
@@ -150,8 +165,8 @@ export const remove = createRoute({
   request: { params: ${P}IdParamsSchema },
   parameters: [ifMatch],
   responses: {
-    204: { description: "Deleted." },
-    ...problemResponses(...authProblems, "not_found", "conflict", "precondition_failed", "validation_failed", ...commonProblems),
+    204: { description: "Deleted.", headers: apiSuccessHeaders },
+    ...problemResponses(...authProblems, "not_found", "conflict", "precondition_failed", ...bodyProblems, "validation_failed", ...commonProblems),
   },
 });
 `;

@@ -33,7 +33,13 @@ export function schemasTemplate(resource: Resource): string {
     search.length > 0
       ? `\nconst noNul = (value: string) => !value.includes("\\u0000");\nconst nulMessage = "must not contain NUL characters";\n`
       : "";
+  const patterns = [
+    // q and text fields refuse NUL; string fields also a blank value.
+    ...(search.length > 0 ? ["NO_NUL_PATTERN"] : []),
+    ...(fields.some((field) => field.type === "string") ? ["NOT_BLANK_NO_NUL_PATTERN"] : []),
+  ];
   return `import { z } from "@hono/zod-openapi";
+import { ${[...patterns, "uuidParam"].join(", ")} } from "../../core/openapi";
 ${nul}
 ${writable}
 
@@ -77,12 +83,15 @@ const queryInt = (min: number, max: number) =>
 export const List${names.pascalPlural}QuerySchema = z.object({
   limit: queryInt(1, 100)
     .optional()
-    .openapi({ param: { description: "Page size, 1..100 (default 20)." }, example: "20", type: "integer" }),
+    .openapi({ param: { description: "Page size, 1..100 (default 20)." }, type: "integer", minimum: 1, maximum: 100, default: 20, example: 20 }),
   cursor: z
     .string()
     .max(1024)
     .optional()
-    .openapi({ param: { description: "Opaque cursor from \`nextCursor\`; valid only with the sort and filters it was made for." } }),
+    .openapi({
+      param: { description: "Opaque cursor from \`nextCursor\`; valid only with the sort and filters it was made for (else 422)." },
+      pattern: "^[A-Za-z0-9_-]+$",
+    }),
   sort: z
     .enum(${names.camel}Sorts)
     .optional()
@@ -95,7 +104,10 @@ ${
     .max(200)
     .refine(noNul, nulMessage)
     .optional()
-    .openapi({ param: { description: ${JSON.stringify(`Case-insensitive substring of ${search.map((field) => field.name).join(" or ")}.`)} } }),
+    .openapi({
+      param: { description: ${JSON.stringify(`Case-insensitive substring of ${search.map((field) => field.name).join(" or ")}.`)} },
+      pattern: NO_NUL_PATTERN,
+    }),
 `
     : ""
 }${filterFields(resource)
@@ -111,9 +123,7 @@ export const ${P}PageSchema = z
   })
   .openapi("${P}Page");
 
-export const ${P}IdParamsSchema = z.object({
-  id: z.uuid().openapi({ param: { description: "${capitalise(names.words)} id (UUID)." }, example: "01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f" }),
-});
+export const ${P}IdParamsSchema = z.object({ id: uuidParam("${capitalise(names.words)} id (UUID).") });
 
 export type ${P} = z.infer<typeof ${P}Schema>;
 export type Create${P}Input = z.infer<typeof Create${P}Schema>;

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { commonProblems, problemResponses } from "../../core/openapi";
+import { bodyProblems, commonProblems, NO_NUL_PATTERN, problemResponses, tokenAnswerHeaders } from "../../core/openapi";
 
-const noStore = { "Cache-Control": { description: "`no-store`: tokens are never cached.", schema: { type: "string" as const } } };
+const tags = ["Authentication"];
 
 export const TokenRequestSchema = z
   .strictObject({
@@ -16,7 +16,7 @@ export const TokenRequestSchema = z
       // Postgres text cannot hold NUL: the login lookup would fail with 22021 (a 500 before).
       .refine((value) => !value.includes("\u0000"), "must not contain NUL characters")
       .optional()
-      .openapi({ description: "Password grant: the user's e-mail.", example: "admin@example.com" }),
+      .openapi({ description: "Password grant: the user's e-mail.", pattern: NO_NUL_PATTERN, example: "admin@example.com" }),
     password: z.string().min(1).max(256).optional().openapi({ format: "password", description: "Password grant: the password." }),
     refresh_token: z.string().min(1).max(200).optional().openapi({ description: "Refresh grant: the refresh token to exchange." }),
     // Swagger UI's "Authorize" dialog sends these empty for the password flow.
@@ -32,7 +32,21 @@ export const TokenRequestSchema = z
       }
     }
   })
-  .openapi("TokenRequest");
+  .openapi("TokenRequest", {
+    // The superRefine above, in the document's terms: which fields each grant needs.
+    anyOf: [
+      {
+        title: "Password grant",
+        properties: { grant_type: { type: "string", enum: ["password"] } },
+        required: ["username", "password"],
+      },
+      {
+        title: "Refresh grant",
+        properties: { grant_type: { type: "string", enum: ["refresh_token"] } },
+        required: ["grant_type", "refresh_token"],
+      },
+    ],
+  });
 
 export const TokenResponseSchema = z
   .object({
@@ -49,7 +63,7 @@ export const token = createRoute({
   method: "post",
   path: "/token",
   operationId: "issueToken",
-  tags: ["Authentication"],
+  tags,
   summary: "Get an access token (OAuth2 password or refresh_token grant)",
   description: [
     "Form-encoded. Password grant: `username` (e-mail) and `password`; wrong e-mail and wrong password give the same 401, and failed logins are limited (429 with `Retry-After`).",
@@ -60,8 +74,8 @@ export const token = createRoute({
     body: { required: true, content: { "application/x-www-form-urlencoded": { schema: TokenRequestSchema } } },
   },
   responses: {
-    200: { description: "The token pair.", headers: noStore, content: { "application/json": { schema: TokenResponseSchema } } },
-    ...problemResponses("bad_request", "unauthorized", "rate_limited", "unsupported_media_type", "validation_failed", ...commonProblems),
+    200: { description: "The token pair.", headers: tokenAnswerHeaders, content: { "application/json": { schema: TokenResponseSchema } } },
+    ...problemResponses("unauthorized", "rate_limited", ...bodyProblems, "unsupported_media_type", "validation_failed", ...commonProblems),
   },
 });
 
@@ -79,7 +93,7 @@ export const revoke = createRoute({
   method: "post",
   path: "/revoke",
   operationId: "revokeToken",
-  tags: ["Authentication"],
+  tags,
   summary: "Revoke a refresh token and its family (RFC 7009), e.g. to log out",
   description:
     "200 whether or not the token was known (RFC 7009). Access tokens cannot be revoked: they expire on their own within `expires_in` (5 minutes by default).",
@@ -88,7 +102,7 @@ export const revoke = createRoute({
     body: { required: true, content: { "application/x-www-form-urlencoded": { schema: RevokeRequestSchema } } },
   },
   responses: {
-    200: { description: "Revoked, or there was nothing to revoke.", headers: noStore },
-    ...problemResponses("unsupported_media_type", "validation_failed", ...commonProblems),
+    200: { description: "Revoked, or there was nothing to revoke.", headers: tokenAnswerHeaders },
+    ...problemResponses(...bodyProblems, "unsupported_media_type", "validation_failed", ...commonProblems),
   },
 });

@@ -1,6 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../../core/auth/middleware";
-import { authProblems, bearerSecurity, commonProblems, problemResponses } from "../../core/openapi";
+import {
+  apiSuccessHeaders,
+  authProblems,
+  bearerSecurity,
+  commonProblems,
+  operationalProblemResponses,
+  operationalSuccessHeaders,
+  problemResponses,
+  transportProblems,
+} from "../../core/openapi";
 
 const tags = ["Operations"];
 
@@ -11,8 +20,14 @@ export const health = createRoute({
   operationId: "health",
   tags,
   summary: "Liveness: the process is up (never touches the database)",
+  description: "A Worker deployed without a valid configuration answers 503 here, as everywhere, naming the variable to fix.",
   responses: {
-    200: { description: "Alive.", content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } } },
+    200: {
+      description: "Alive.",
+      headers: operationalSuccessHeaders,
+      content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
+    },
+    ...operationalProblemResponses(...transportProblems, "service_unavailable"),
   },
 });
 
@@ -29,6 +44,7 @@ export const ready = createRoute({
   responses: {
     200: {
       description: "Ready to serve.",
+      headers: operationalSuccessHeaders,
       content: {
         "application/json": {
           schema: z.object({
@@ -40,7 +56,7 @@ export const ready = createRoute({
         },
       },
     },
-    ...problemResponses("service_unavailable"),
+    ...operationalProblemResponses(...transportProblems, "internal_error", "service_unavailable"),
   },
 });
 
@@ -59,6 +75,7 @@ export const ping = createRoute({
   responses: {
     200: {
       description: "Token valid, database answered.",
+      headers: apiSuccessHeaders,
       content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
     },
     ...problemResponses(...authProblems, ...commonProblems),

@@ -1,8 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../../core/auth/middleware";
 import {
+  apiSuccessHeaders,
   authProblems,
   bearerSecurity,
+  bodyProblems,
   commonProblems,
   conditionalHeader,
   IdempotencyKeyHeaders,
@@ -22,15 +24,16 @@ import {
 
 const tags = ["Products"];
 
-const etagHeader = {
-  ETag: { description: "Entity tag of this version; send it back in `If-Match`.", schema: { type: "string" as const } },
+const productHeaders = {
+  ...apiSuccessHeaders,
+  ETag: { description: "Entity tag of this version; send it back in `If-Match`.", required: true, schema: { type: "string" as const } },
 };
 
 const ifMatch = conditionalHeader("If-Match", "Only change the product if its ETag is one of these (else 412).");
 
 const productJson = (description: string) => ({
   description,
-  headers: etagHeader,
+  headers: productHeaders,
   content: { "application/json": { schema: ProductSchema } },
 });
 
@@ -39,7 +42,7 @@ const updateProblems = problemResponses(
   "not_found",
   "conflict",
   "precondition_failed",
-  "payload_too_large",
+  ...bodyProblems,
   "unsupported_media_type",
   "validation_failed",
   ...commonProblems,
@@ -57,7 +60,10 @@ export const list = createRoute({
   responses: {
     200: {
       description: "A page of products.",
-      headers: { Link: { description: 'RFC 8288 `<…>; rel="next"` when there is a next page.', schema: { type: "string" } } },
+      headers: {
+        ...apiSuccessHeaders,
+        Link: { description: 'RFC 8288 `<…>; rel="next"` when there is a next page.', schema: { type: "string" } },
+      },
       content: { "application/json": { schema: ProductPageSchema } },
     },
     ...problemResponses(...authProblems, "validation_failed", ...commonProblems),
@@ -76,7 +82,7 @@ export const getById = createRoute({
   parameters: [conditionalHeader("If-None-Match", "Answer 304 without a body when the ETag matches.")],
   responses: {
     200: productJson("The product."),
-    304: { description: "Not modified: `If-None-Match` matched.", headers: etagHeader },
+    304: { description: "Not modified: `If-None-Match` matched.", headers: productHeaders },
     ...problemResponses(...authProblems, "not_found", "validation_failed", ...commonProblems),
   },
 });
@@ -97,12 +103,12 @@ export const create = createRoute({
     201: {
       ...productJson("Created."),
       headers: {
-        ...etagHeader,
+        ...productHeaders,
         ...idempotencyReplayedHeader,
-        Location: { description: "URL of the new product.", schema: { type: "string" } },
+        Location: { description: "URL of the new product.", required: true, schema: { type: "string" } },
       },
     },
-    ...problemResponses(...authProblems, "conflict", "payload_too_large", "unsupported_media_type", "validation_failed", ...commonProblems),
+    ...problemResponses(...authProblems, "conflict", ...bodyProblems, "unsupported_media_type", "validation_failed", ...commonProblems),
   },
 });
 
@@ -161,7 +167,7 @@ export const remove = createRoute({
   request: { params: ProductIdParamsSchema },
   parameters: [ifMatch],
   responses: {
-    204: { description: "Deleted." },
-    ...problemResponses(...authProblems, "not_found", "precondition_failed", "validation_failed", ...commonProblems),
+    204: { description: "Deleted.", headers: apiSuccessHeaders },
+    ...problemResponses(...authProblems, "not_found", "precondition_failed", ...bodyProblems, "validation_failed", ...commonProblems),
   },
 });

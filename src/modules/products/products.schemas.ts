@@ -1,21 +1,20 @@
 import { z } from "@hono/zod-openapi";
+import { NO_NUL_PATTERN, NOT_BLANK_NO_NUL_PATTERN, uuidParam } from "../../core/openapi";
 
 const noNul = (value: string) => !value.includes("\u0000");
 const nulMessage = "must not contain NUL characters";
 
-const name = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .refine(noNul, nulMessage)
-  .openapi({ description: "Display name, 1..200 characters after trimming.", example: "Espresso cup" });
+const name = z.string().trim().min(1).max(200).refine(noNul, nulMessage).openapi({
+  description: "Display name, 1..200 characters after trimming; not blank.",
+  pattern: NOT_BLANK_NO_NUL_PATTERN,
+  example: "Espresso cup",
+});
 const description = z
   .string()
   .max(5000)
   .refine(noNul, nulMessage)
   .nullable()
-  .openapi({ description: "Up to 5000 characters, or null.", example: "Porcelain, 90 ml." });
+  .openapi({ description: "Up to 5000 characters, or null.", pattern: NO_NUL_PATTERN, example: "Porcelain, 90 ml." });
 const priceCents = z
   .number()
   .int()
@@ -87,12 +86,22 @@ export const ListProductsQuerySchema = z
   .object({
     limit: queryInt(1, 100)
       .optional()
-      .openapi({ param: { description: "Page size, 1..100 (default 20)." }, example: "20", type: "integer" }),
+      .openapi({
+        param: { description: "Page size, 1..100 (default 20)." },
+        type: "integer",
+        minimum: 1,
+        maximum: 100,
+        default: 20,
+        example: 20,
+      }),
     cursor: z
       .string()
       .max(1024)
       .optional()
-      .openapi({ param: { description: "Opaque cursor from `nextCursor`; valid only with the sort and filters it was made for." } }),
+      .openapi({
+        param: { description: "Opaque cursor from `nextCursor`; valid only with the sort and filters it was made for (else 422)." },
+        pattern: "^[A-Za-z0-9_-]+$",
+      }),
     sort: z
       .enum(productSorts)
       .optional()
@@ -103,13 +112,23 @@ export const ListProductsQuerySchema = z
       .max(200)
       .refine(noNul, nulMessage)
       .optional()
-      .openapi({ param: { description: "Case-insensitive substring of name or sku." } }),
+      .openapi({ param: { description: "Case-insensitive substring of name or sku." }, pattern: NO_NUL_PATTERN }),
     minPrice: queryInt(0, 2_147_483_647)
       .optional()
-      .openapi({ param: { description: "Lowest priceCents, inclusive." }, type: "integer" }),
+      .openapi({
+        param: { description: "Lowest priceCents, inclusive; not above `maxPrice` (else 422)." },
+        type: "integer",
+        minimum: 0,
+        maximum: 2_147_483_647,
+      }),
     maxPrice: queryInt(0, 2_147_483_647)
       .optional()
-      .openapi({ param: { description: "Highest priceCents, inclusive." }, type: "integer" }),
+      .openapi({
+        param: { description: "Highest priceCents, inclusive; not below `minPrice` (else 422)." },
+        type: "integer",
+        minimum: 0,
+        maximum: 2_147_483_647,
+      }),
     currency: currency.optional().openapi({ param: { description: "Only products in this currency." } }),
   })
   .refine((query) => query.minPrice === undefined || query.maxPrice === undefined || query.minPrice <= query.maxPrice, {
@@ -126,9 +145,7 @@ export const ProductPageSchema = z
   })
   .openapi("ProductPage");
 
-export const ProductIdParamsSchema = z.object({
-  id: z.uuid().openapi({ param: { description: "Product id (UUID)." }, example: "01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f" }),
-});
+export const ProductIdParamsSchema = z.object({ id: uuidParam("Product id (UUID).") });
 
 export type Product = z.infer<typeof ProductSchema>;
 export type CreateProductInput = z.infer<typeof CreateProductSchema>;

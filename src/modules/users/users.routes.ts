@@ -1,8 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { requireRole } from "../../core/auth/middleware";
 import {
+  apiSuccessHeaders,
   authProblems,
   bearerSecurity,
+  bodyProblems,
   commonProblems,
   IdempotencyKeyHeaders,
   idempotencyReplayedHeader,
@@ -13,7 +15,11 @@ import { CreateUserSchema, ListUsersQuerySchema, PatchUserSchema, UserIdParamsSc
 
 const tags = ["Users"];
 const adminOnly = requireRole("admin");
-const userJson = (description: string) => ({ description, content: { "application/json": { schema: UserSchema } } });
+const userJson = (description: string) => ({
+  description,
+  headers: apiSuccessHeaders,
+  content: { "application/json": { schema: UserSchema } },
+});
 
 export const me = createRoute({
   method: "get",
@@ -35,7 +41,14 @@ export const list = createRoute({
   middleware: adminOnly,
   request: { query: ListUsersQuerySchema },
   responses: {
-    200: { description: "A page of users.", content: { "application/json": { schema: UserPageSchema } } },
+    200: {
+      description: "A page of users.",
+      headers: {
+        ...apiSuccessHeaders,
+        Link: { description: 'RFC 8288 `<…>; rel="next"` when there is a next page.', schema: { type: "string" } },
+      },
+      content: { "application/json": { schema: UserPageSchema } },
+    },
     ...problemResponses(...authProblems, "validation_failed", ...commonProblems),
   },
 });
@@ -55,9 +68,13 @@ export const create = createRoute({
   responses: {
     201: {
       ...userJson("Created."),
-      headers: { ...idempotencyReplayedHeader, Location: { description: "URL of the new user.", schema: { type: "string" } } },
+      headers: {
+        ...apiSuccessHeaders,
+        ...idempotencyReplayedHeader,
+        Location: { description: "URL of the new user.", required: true, schema: { type: "string" } },
+      },
     },
-    ...problemResponses(...authProblems, "conflict", "payload_too_large", "unsupported_media_type", "validation_failed", ...commonProblems),
+    ...problemResponses(...authProblems, "conflict", ...bodyProblems, "unsupported_media_type", "validation_failed", ...commonProblems),
   },
 });
 
@@ -95,7 +112,7 @@ export const patch = createRoute({
       ...authProblems,
       "not_found",
       "conflict",
-      "payload_too_large",
+      ...bodyProblems,
       "unsupported_media_type",
       "validation_failed",
       ...commonProblems,
@@ -114,7 +131,7 @@ export const remove = createRoute({
   middleware: adminOnly,
   request: { params: UserIdParamsSchema },
   responses: {
-    204: { description: "Deleted." },
-    ...problemResponses(...authProblems, "not_found", "conflict", "validation_failed", ...commonProblems),
+    204: { description: "Deleted.", headers: apiSuccessHeaders },
+    ...problemResponses(...authProblems, "not_found", "conflict", ...bodyProblems, "validation_failed", ...commonProblems),
   },
 });

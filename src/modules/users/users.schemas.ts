@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { passwordPolicy } from "../../core/auth/password-policy";
 import { roles } from "../../core/auth/roles";
+import { NO_NUL_PATTERN, uuidParam } from "../../core/openapi";
 
 /**
  * zod's own e-mail shape with letters, marks and digits of every script where it allows ASCII ones:
@@ -17,6 +18,8 @@ const email = z
   .openapi({
     description: "Login e-mail, internationalised ones included; unique case-insensitively in every script (`Ä@x.de` is `ä@x.de`).",
     format: "idn-email",
+    // What the service accepts exactly (after trimming): idn-email alone also allows quoted local parts and IP literals.
+    pattern: internationalEmail.source,
     example: "ada@example.com",
   });
 const role = z.enum(roles).openapi({ description: "viewer < editor < admin; each includes the one before.", example: "editor" });
@@ -49,12 +52,22 @@ export const ListUsersQuerySchema = z.object({
     .transform(Number)
     .pipe(z.number().int().min(1).max(100))
     .optional()
-    .openapi({ param: { description: "Page size, 1..100 (default 20)." }, type: "integer" }),
+    .openapi({
+      param: { description: "Page size, 1..100 (default 20)." },
+      type: "integer",
+      minimum: 1,
+      maximum: 100,
+      default: 20,
+      example: 20,
+    }),
   cursor: z
     .string()
     .max(1024)
     .optional()
-    .openapi({ param: { description: "Opaque cursor from `nextCursor`." } }),
+    .openapi({
+      param: { description: "Opaque cursor from `nextCursor`; valid only with the sort and filters it was made for (else 422)." },
+      pattern: "^[A-Za-z0-9_-]+$",
+    }),
   sort: z
     .enum(userSorts)
     .optional()
@@ -65,15 +78,13 @@ export const ListUsersQuerySchema = z.object({
     .max(320)
     .refine((value) => !value.includes("\u0000"), "must not contain NUL characters")
     .optional()
-    .openapi({ param: { description: "Case-insensitive substring of the e-mail." } }),
+    .openapi({ param: { description: "Case-insensitive substring of the e-mail." }, pattern: NO_NUL_PATTERN }),
   role: role.optional().openapi({ param: { description: "Only users with this role." } }),
 });
 
 export const UserPageSchema = z.object({ data: z.array(UserSchema), nextCursor: z.string().nullable() }).openapi("UserPage");
 
-export const UserIdParamsSchema = z.object({
-  id: z.uuid().openapi({ param: { description: "User id (UUID)." }, example: "01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f" }),
-});
+export const UserIdParamsSchema = z.object({ id: uuidParam("User id (UUID).") });
 
 export type User = z.infer<typeof UserSchema>;
 export type CreateUserInput = z.infer<typeof CreateUserSchema>;
