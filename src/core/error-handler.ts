@@ -38,7 +38,8 @@ function toMatcher(path: string): RegExp {
     .split("/")
     .map((segment) => (/^\{.+\}$/.test(segment) ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
     .join("/");
-  return new RegExp(`^${pattern}/?$`);
+  // Exact, as the router matches: `/users/` is no route of `/users`, so it is a 404 rather than a 405 naming the very method.
+  return new RegExp(`^${pattern}$`);
 }
 
 /**

@@ -35,6 +35,12 @@ export function errorsContract(target: ContractTarget) {
       expect(item.headers.get("allow")).toContain("PATCH");
     });
 
+    it("404, not a 405 naming the very method, for a known path with a trailing slash (the router has no such route)", async () => {
+      const response = await target.fetch("/api/v1/users/");
+      await expectProblem(response, 404, "not_found");
+      expect(response.headers.get("allow")).toBeNull();
+    });
+
     it("OPTIONS on a known path lists the methods", async () => {
       const response = await target.fetch("/api/v1/users", { method: "OPTIONS" });
       expect(response.status).toBe(204);

@@ -80,7 +80,7 @@ function templatesOf(document: CheckedDocument): Template[] {
         .map((segment) => (/^\{.+\}$/.test(segment) ? "[^/]+" : segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
         .join("/");
       const operations = Object.fromEntries(Object.entries(item).filter(([method]) => METHODS.has(method)));
-      return { path, matcher: new RegExp(`^${pattern}/?$`), operations, parameters: (path.match(/\{/g) ?? []).length };
+      return { path, matcher: new RegExp(`^${pattern}$`), operations, parameters: (path.match(/\{/g) ?? []).length };
     })
     .sort((a, b) => a.parameters - b.parameters);
 }
