@@ -1,9 +1,8 @@
 import { type App, createApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { limitPasswordHashing } from "./core/auth/password";
-import { problemStatus, problemTitles } from "./core/errors";
 import { createLogger } from "./core/logger";
-import { problemType } from "./core/problem";
+import { PROBLEM_CONTENT_TYPE, problemBody } from "./core/problem";
 import { createBindingRateLimiter } from "./core/rate-limit";
 import type { OpenDatabase } from "./db/database";
 import { openNeonDatabase } from "./db/neon";
@@ -59,26 +58,18 @@ function appFor(env: WorkerEnv): App {
 
 /**
  * A bad configuration answers 503 (not a half-working service) and names what to fix.
- * The app's problem shape, built by hand: there is no app without a configuration.
+ * There is no app without a configuration, so the entry answers with the app's problem builder itself.
  */
 function misconfigured(error: ConfigError, request: Request): Response {
   console.error(JSON.stringify({ time: new Date().toISOString(), level: "error", message: error.message }));
   const requestId = crypto.randomUUID();
   const code = "service_unavailable";
-  const body = {
-    // Relative: PUBLIC_URL is part of the configuration that failed.
-    type: problemType(code, undefined),
-    title: problemTitles[code],
-    status: problemStatus[code],
-    detail: error.message,
-    instance: new URL(request.url).pathname,
-    code,
-    requestId,
-  };
+  // Relative type: PUBLIC_URL is part of the configuration that failed.
+  const body = problemBody(code, error.message, { publicUrl: undefined, instance: new URL(request.url).pathname, requestId });
   return new Response(JSON.stringify(body), {
     status: 503,
     // As every other 503 of the API (the "no database configured" one included): wait and retry, never cached.
-    headers: { "Content-Type": "application/problem+json", "X-Request-Id": requestId, "Retry-After": "30", "Cache-Control": "no-store" },
+    headers: { "Content-Type": PROBLEM_CONTENT_TYPE, "X-Request-Id": requestId, "Retry-After": "30", "Cache-Control": "no-store" },
   });
 }
 

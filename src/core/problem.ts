@@ -13,16 +13,19 @@ export function problemType(code: ProblemCode, publicUrl: string | undefined): s
   return `${publicUrl ?? ""}/problems/${code}`;
 }
 
+/** The RFC 9457 body of every problem the service answers, whoever answers it (the app, the Node server, the Worker's entry). */
+export function problemBody(
+  code: ProblemCode,
+  detail: string,
+  { publicUrl, instance, requestId }: { publicUrl: string | undefined; instance: string; requestId: string | undefined },
+) {
+  return { type: problemType(code, publicUrl), title: problemTitles[code], status: problemStatus[code], detail, instance, code, requestId };
+}
+
 /** Renders an ApiError as RFC 9457 problem+json carrying the request id. */
 export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
   const body = {
-    type: problemType(error.code, c.get("publicUrl")),
-    title: problemTitles[error.code],
-    status: error.status,
-    detail: error.detail,
-    instance: c.req.path,
-    code: error.code,
-    requestId: c.get("requestId"),
+    ...problemBody(error.code, error.detail, { publicUrl: c.get("publicUrl"), instance: c.req.path, requestId: c.get("requestId") }),
     ...error.options.extensions,
     ...(error.options.errors ? { errors: error.options.errors } : {}),
   };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type ProblemCode, problemStatus, problemTitles } from "../core/errors";
-import { PROBLEM_CONTENT_TYPE, problemType } from "../core/problem";
+import { type ProblemCode, problemStatus } from "../core/errors";
+import { PROBLEM_CONTENT_TYPE, problemBody } from "../core/problem";
 import { API_CSP } from "../core/security-headers";
 
 /** An answer the Node server gives by itself, to a request it could not hand to the app. */
@@ -22,16 +22,8 @@ export function transportProblem(
 ): TransportProblem {
   const requestId = randomUUID();
   const status = problemStatus[code];
-  const body = {
-    type: problemType(code, publicUrl),
-    title: problemTitles[code],
-    status,
-    detail,
-    // The path when the request line could be read; otherwise the occurrence itself (RFC 9457 §3.1.5).
-    instance: path ?? `urn:uuid:${requestId}`,
-    code,
-    requestId,
-  };
+  // The path when the request line could be read; otherwise the occurrence itself (RFC 9457 §3.1.5).
+  const body = problemBody(code, detail, { publicUrl, instance: path ?? `urn:uuid:${requestId}`, requestId });
   return {
     status,
     headers: {
