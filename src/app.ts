@@ -20,11 +20,10 @@ import { securityHeaders } from "./core/security-headers";
 import { timeBudget } from "./core/time-budget";
 import { validationHook } from "./core/validation";
 import type { OpenDatabase } from "./db/database";
+import { resourceRouters } from "./modules";
 import { authRouter } from "./modules/auth";
 import type { LoginGuards } from "./modules/auth/login-guards";
 import { healthRouter, pingRouter } from "./modules/health";
-import { productsRouter } from "./modules/products";
-import { usersRouter } from "./modules/users";
 
 export interface AppDependencies {
   config: Config;
@@ -97,8 +96,7 @@ export function createApp({
     .route("/", healthRouter(config, openDatabase))
     .route(`${API_PREFIX}/auth`, authRouter({ jwt, refreshLifetimeSeconds: config.REFRESH_TOKEN_LIFETIME_SECONDS }, guards))
     .route(`${API_PREFIX}/ping`, pingRouter)
-    .route(`${API_PREFIX}/users`, usersRouter)
-    .route(`${API_PREFIX}/products`, productsRouter);
+    .route(API_PREFIX, resourceRouters());
 
   app.openAPIRegistry.registerComponent("securitySchemes", "oauth2", {
     type: "oauth2",

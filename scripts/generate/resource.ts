@@ -307,20 +307,20 @@ export function planResource(options: ResourceOptions): { resource: Resource; ch
   const schema = `${schemaText.trimEnd()}\nexport * from "../modules/${names.kebabPlural}/${names.kebabPlural}.table";\n`;
   changes.push({ path: "src/db/schema.ts", content: schema, existed: true });
 
-  let app = read(root, "src/app.ts");
-  app = insertAfterLast(
-    app,
-    /^import .* from "\.\/modules\//,
-    `import { ${names.camelPlural}Router } from "./modules/${names.kebabPlural}";`,
-    "src/app.ts",
+  // The module list: one import and one `.route(…)` after the last one (Biome formats the chain afterwards).
+  let modules = read(root, "src/modules/index.ts");
+  modules = insertAfterLast(
+    modules,
+    /^import .* from "\.\/[^"]+";$/,
+    `import { ${names.camelPlural}Router } from "./${names.kebabPlural}";`,
+    "src/modules/index.ts",
   );
-  const route = /^([ \t]*)(\.route\(`\$\{API_PREFIX\}\/[^`]+`, \w+(\([^)]*\))?\));[ \t]*$/m;
-  const last = [...app.matchAll(new RegExp(route.source, "gm"))].at(-1);
-  if (!last || last.index === undefined)
-    throw new Refusal("cannot find the last `.route(`${API_PREFIX}/…`, …);` in src/app.ts; register the router by hand.");
-  const indent = last[1] ?? "    ";
-  app = `${app.slice(0, last.index)}${indent}${last[2]}\n${indent}.route(\`\${API_PREFIX}/${names.kebabPlural}\`, ${names.camelPlural}Router);${app.slice(last.index + last[0].length)}`;
-  changes.push({ path: "src/app.ts", content: app, existed: true });
+  const lastRoute = [...modules.matchAll(/\.route\("\/[^"]+", \w+Router\)/g)].at(-1);
+  if (!lastRoute || lastRoute.index === undefined)
+    throw new Refusal("cannot find the last `.route(…)` in src/modules/index.ts; register the router by hand.");
+  const end = lastRoute.index + lastRoute[0].length;
+  modules = `${modules.slice(0, end)}.route("/${names.kebabPlural}", ${names.camelPlural}Router)${modules.slice(end)}`;
+  changes.push({ path: "src/modules/index.ts", content: modules, existed: true });
 
   for (const runner of ["test/node/contract.test.ts", "test/workers/contract.test.ts"]) {
     let text = read(root, runner);

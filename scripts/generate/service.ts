@@ -96,11 +96,9 @@ export function planService({ root, name, withoutProducts }: { root: string; nam
     for (const file of LOAD_FILES) if (existsSync(path.join(root, file))) deletions.push(file);
     edit("package.json", (text) => text.replace(/^ *"load": "tsx scripts\/load\.ts",\n/m, ""));
     edit("src/db/schema.ts", (text) => text.replace(/^export \* from "\.\.\/modules\/products\/products\.table";\n/m, ""));
-    edit("src/app.ts", (text) => {
-      let result = text.replace(/^import \{ productsRouter \} from "\.\/modules\/products";\n/m, "");
-      result = result.replace(/\n[ \t]*\.route\(`\$\{API_PREFIX\}\/products`, productsRouter\)(;?)/, (_, semicolon: string) => semicolon);
-      return result;
-    });
+    edit("src/modules/index.ts", (text) =>
+      text.replace(/^import \{ productsRouter \} from "\.\/products";\n/m, "").replace(/\s*\.route\("\/products", productsRouter\)/, ""),
+    );
     // The dev script's summary and first curl named products; the demo seeder below adds none.
     edit("scripts/dev.ts", (text) =>
       text.replace("new demo product(s)", "new demo row(s)").replace("/api/v1/products\\n", "/api/v1/users/me\\n"),
@@ -119,8 +117,8 @@ export async function seedDemoProducts(_url: string): Promise<number> {
 `,
     );
   }
-  if (changes.has("src/app.ts") && /productsRouter/.test(read("src/app.ts")))
-    throw new Refusal("cannot remove productsRouter from src/app.ts; remove it by hand.");
+  if (changes.has("src/modules/index.ts") && /productsRouter/.test(read("src/modules/index.ts")))
+    throw new Refusal("cannot remove productsRouter from src/modules/index.ts; remove it by hand.");
   return {
     changes: [...changes].map(([file, content]) => ({ path: file, content, existed: true })),
     deletions: deletions.filter((file, index) => deletions.indexOf(file) === index),

@@ -157,7 +157,7 @@ describe.concurrent("npm run generate", () => {
     for (const file of written) expect(stock.output).toContain(`create  ${file}`);
     const drizzle = await readdir(path.join(dir, "drizzle"));
     expect(drizzle.filter((file) => /_(warehouses|stock_items)\.sql$/.test(file))).toHaveLength(2);
-    expect(await readFile(path.join(dir, "src/app.ts"), "utf8")).toContain("`${API_PREFIX}/stock-items`, stockItemsRouter");
+    expect(await readFile(path.join(dir, "src/modules/index.ts"), "utf8")).toContain('.route("/stock-items", stockItemsRouter)');
     const again = await generate(dir, "resource", "warehouse", "name:string");
     expect(again.output).toMatch(/exists already/);
 
@@ -165,7 +165,7 @@ describe.concurrent("npm run generate", () => {
       ...written,
       "src/modules/warehouses",
       "test/contract/warehouses.contract.ts",
-      "src/app.ts",
+      "src/modules/index.ts",
       "src/db/schema.ts",
       "test/node/contract.test.ts",
       "test/workers/contract.test.ts",
@@ -213,7 +213,7 @@ describe.concurrent("npm run generate", () => {
     // Its whole npm test, coverage gate included: the shared suites run on users, so they stay.
     const [errors, tests] = await Promise.all([
       typeErrors(dir, [
-        "src/app.ts",
+        "src/modules/index.ts",
         "src/db/schema.ts",
         "src/core/docs.ts",
         "scripts/lib/demo-products.ts",
