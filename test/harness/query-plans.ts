@@ -1,7 +1,10 @@
 import type pg from "pg";
-import { databaseUrl } from "../../scripts/lib/embedded-postgres";
+import { afterAll, beforeAll, expect, inject } from "vitest";
+import { databaseUrl, dropDatabase } from "../../scripts/lib/embedded-postgres";
 import { applyMigrations } from "../../scripts/lib/migrations";
 import { withClient } from "../../scripts/lib/pg-client";
+import type { Database } from "../../src/db/database";
+import { createNodeTarget, type NodeTarget } from "../node/app-target";
 
 /**
  * The locales the service's databases come with: the embedded dev/test cluster's (`C`) and Neon's
@@ -9,9 +12,10 @@ import { withClient } from "../../scripts/lib/pg-client";
  * letters from the locale), so index-use tests run on both.
  */
 export const databaseLocales = ["C", "C.UTF-8"] as const;
+type DatabaseLocale = (typeof databaseLocales)[number];
 
 /** A fresh migrated database on the test server with this collation and character classes. */
-export async function createDatabaseWithLocale(adminUrl: string, name: string, locale: (typeof databaseLocales)[number]) {
+async function createDatabaseWithLocale(adminUrl: string, name: string, locale: DatabaseLocale) {
   await withClient(adminUrl, (client) =>
     // template0: the only template a database with another locale may copy.
     client.query(
@@ -23,13 +27,13 @@ export async function createDatabaseWithLocale(adminUrl: string, name: string, l
   return url;
 }
 
-export interface SentStatement {
+interface SentStatement {
   text: string;
   values: unknown[];
 }
 
 /** Records every statement the pool's connections send (text and values), for the test to explain. */
-export function recordStatements(pool: pg.Pool): SentStatement[] {
+function recordStatements(pool: pg.Pool): SentStatement[] {
   const sent: SentStatement[] = [];
   pool.on("connect", (client) => {
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
@@ -46,7 +50,7 @@ export function recordStatements(pool: pg.Pool): SentStatement[] {
 }
 
 /** The names of the indexes Postgres would read to run the statement with these values (asked in a session of its own). */
-export async function indexesRead(url: string, statement: SentStatement): Promise<string[]> {
+async function indexesRead(url: string, statement: SentStatement): Promise<string[]> {
   const { rows } = await withClient(url, (client) =>
     client.query<{ "QUERY PLAN": unknown }>({ text: `explain (format json) ${statement.text}`, values: statement.values }),
   );
@@ -61,4 +65,40 @@ export async function indexesRead(url: string, statement: SentStatement): Promis
   };
   visit(rows[0]?.["QUERY PLAN"]);
   return names;
+}
+
+/**
+ * For a describe block: a throwaway database of `locale` seeded by `seed`, and a way to ask which
+ * indexes a repository call's statement reads there. Registers its own setup and teardown.
+ */
+export function indexUseDatabase(prefix: string, locale: DatabaseLocale, seed: (client: pg.Client) => Promise<void>) {
+  const name = `${prefix}_${locale === "C" ? "c" : "c_utf8"}_${Date.now().toString(36)}`;
+  let url: string;
+  let target: NodeTarget;
+  let sent: SentStatement[];
+
+  beforeAll(async () => {
+    url = await createDatabaseWithLocale(inject("adminDatabaseUrl"), name, locale);
+    await withClient(url, async (client) => {
+      await seed(client);
+      // VACUUM moves the new rows from GIN's pending list into the index proper, as autovacuum would.
+      await client.query("vacuum analyze");
+    });
+    target = createNodeTarget({ DATABASE_URL: url });
+    sent = recordStatements(target.database.pool);
+  });
+
+  afterAll(async () => {
+    await target?.database.close();
+    await dropDatabase(inject("adminDatabaseUrl"), name);
+  });
+
+  /** Runs `call` and names the indexes its statement on `table` reads, as the planner chooses with its values. */
+  return async (table: string, call: (db: Database) => Promise<unknown>): Promise<string[]> => {
+    sent.length = 0;
+    await call(target.database.db);
+    const [statement] = sent.filter((each) => each.text.includes(`from "${table}"`));
+    expect(statement).toBeDefined();
+    return indexesRead(url, statement as SentStatement);
+  };
 }

@@ -1,11 +1,8 @@
 // `q` on products stays served by the trigram indexes on folded text (db/search.ts) after folding
 // became Unicode-aware, on a database of each locale the service meets.
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { dropDatabase } from "../../scripts/lib/embedded-postgres";
-import { withClient } from "../../scripts/lib/pg-client";
+import { describe, expect, it } from "vitest";
 import { ProductRepository } from "../../src/modules/products/products.repository";
-import { createDatabaseWithLocale, databaseLocales, indexesRead, recordStatements, type SentStatement } from "../harness/query-plans";
-import { createNodeTarget, type NodeTarget } from "./app-target";
+import { databaseLocales, indexUseDatabase } from "../harness/query-plans";
 
 const named = { latin: "Éclair au chocolat", greek: "Σοκολάτα γάλακτος", cyrillic: "Шоколадный торт" };
 
@@ -19,43 +16,23 @@ const servedQueries = {
 } as const;
 
 describe.each(databaseLocales)("products search on a %s database", (locale) => {
-  const name = `search_index_${locale === "C" ? "c" : "c_utf8"}_${Date.now().toString(36)}`;
-  let url: string;
-  let target: NodeTarget;
-  let sent: SentStatement[];
-
-  beforeAll(async () => {
-    url = await createDatabaseWithLocale(inject("adminDatabaseUrl"), name, locale);
-    await withClient(url, async (client) => {
-      // Enough rows that reading them all costs more than the index: the planner's own choice is the proof.
-      await client.query(
-        `insert into products (id, name, price_cents, sku)
-         select gen_random_uuid(), 'Widget ' || g || ' ' || md5(g::text), 100, 'SKU-' || g from generate_series(1, 5000) as g`,
-      );
-      for (const [key, value] of Object.entries(named))
-        await client.query("insert into products (id, name, price_cents, sku) values (gen_random_uuid(), $1, 100, $2)", [
-          value,
-          `NAMED-${key}`,
-        ]);
-      // VACUUM moves the new rows from GIN's pending list into the index proper, as autovacuum would.
-      await client.query("vacuum analyze products");
-    });
-    target = createNodeTarget({ DATABASE_URL: url });
-    sent = recordStatements(target.database.pool);
-  });
-
-  afterAll(async () => {
-    await target?.database.close();
-    await dropDatabase(inject("adminDatabaseUrl"), name);
+  const indexesReadBy = indexUseDatabase("search_index", locale, async (client) => {
+    // Enough rows that reading them all costs more than the index: the planner's own choice is the proof.
+    await client.query(
+      `insert into products (id, name, price_cents, sku)
+       select gen_random_uuid(), 'Widget ' || g || ' ' || md5(g::text), 100, 'SKU-' || g from generate_series(1, 5000) as g`,
+    );
+    for (const [key, value] of Object.entries(named))
+      await client.query("insert into products (id, name, price_cents, sku) values (gen_random_uuid(), $1, 100, $2)", [
+        value,
+        `NAMED-${key}`,
+      ]);
   });
 
   it.each(servedQueries[locale])("finds q=%s through both trigram indexes", async (q) => {
-    sent.length = 0;
-    const page = await new ProductRepository(target.database.db).list({ q });
-    expect(page.data.length).toBeGreaterThan(0);
-    const [statement] = sent.filter((each) => each.text.includes('from "products"'));
-    expect(statement).toBeDefined();
-    const indexes = await indexesRead(url, statement as SentStatement);
+    const indexes = await indexesReadBy("products", async (db) =>
+      expect((await new ProductRepository(db).list({ q })).data.length).toBeGreaterThan(0),
+    );
     expect(indexes).toEqual(expect.arrayContaining(["products_name_folded_trgm_idx", "products_sku_folded_trgm_idx"]));
   });
 });
