@@ -3,15 +3,10 @@ import { describe, expect, inject, it } from "vitest";
 import { signAccessToken } from "../../src/core/auth/jwt";
 import type { Role } from "../../src/core/auth/roles";
 import { itChecksRoles } from "./roles";
-import { type ContractTarget, countUsers, json, testJwtSettings, uniqueTag, userInput } from "./target";
+import { type ContractTarget, countUsers, form, json, testJwtSettings, uniqueTag, userInput } from "./target";
 
 const encoder = new TextEncoder();
 const base64url = (value: unknown) => btoa(JSON.stringify(value)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-const form = (fields: Record<string, string>, address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`): RequestInit => ({
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": address },
-  body: new URLSearchParams(fields).toString(),
-});
 
 interface ProblemBody {
   code: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ContractTarget, json, uniqueTag, userInput } from "./target";
+import { type ContractTarget, form, json, uniqueTag, userInput } from "./target";
 
 /**
  * Every `/api/v1` answer depends on its caller, so none may land in a shared
@@ -7,16 +7,7 @@ import { type ContractTarget, json, uniqueTag, userInput } from "./target";
  */
 export function cacheControlContract(target: ContractTarget) {
   const anonymous = target.as("anonymous");
-  const tokenRequest = (fields: Record<string, string>) =>
-    anonymous("/api/v1/auth/token", {
-      method: "POST",
-      // An address of its own, so other tests' login limits never interfere.
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "cf-connecting-ip": `198.51.100.${Math.floor(Math.random() * 250) + 1}`,
-      },
-      body: new URLSearchParams(fields).toString(),
-    });
+  const tokenRequest = (fields: Record<string, string>) => anonymous("/api/v1/auth/token", form(fields));
   const caching = (response: Response) => ({
     status: response.status,
     cacheControl: response.headers.get("cache-control"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ContractTarget, json, uniqueTag, userInput } from "./target";
+import { type ContractTarget, form, json, uniqueTag, userInput } from "./target";
 
 const password = "a long enough password";
 
@@ -10,16 +10,7 @@ const password = "a long enough password";
  */
 export function emailIdentityContract(target: ContractTarget) {
   const createUser = (email: string) => target.fetch("/api/v1/users", json(userInput(uniqueTag(), { email })));
-  const login = (username: string) =>
-    target.as("anonymous")("/api/v1/auth/token", {
-      method: "POST",
-      // A fresh documentation address per login: these tests never meet another's login limits.
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "cf-connecting-ip": `192.0.2.${Math.floor(Math.random() * 250) + 1}`,
-      },
-      body: new URLSearchParams({ username, password }).toString(),
-    });
+  const login = (username: string) => target.as("anonymous")("/api/v1/auth/token", form({ username, password }));
 
   describe(`e-mail identity in every script (${target.runtime})`, () => {
     it("accepts an internationalised e-mail and answers it as given", async () => {

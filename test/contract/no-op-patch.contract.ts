@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ContractTarget, json, uniqueTag, userInput } from "./target";
+import { type ContractTarget, form, json, uniqueTag, userInput } from "./target";
 
 interface UserBody {
   id: string;
@@ -10,16 +10,7 @@ interface UserBody {
 /** A merge patch that changes nothing is no change (RFC 7396): no new time, no new token generation. */
 export function noOpPatchContract(target: ContractTarget) {
   const anonymous = target.as("anonymous");
-  const tokenRequest = (fields: Record<string, string>) =>
-    anonymous("/api/v1/auth/token", {
-      method: "POST",
-      // An address of its own, so other tests' login limits never interfere.
-      headers: {
-        "content-type": "application/x-www-form-urlencoded",
-        "cf-connecting-ip": `192.0.2.${Math.floor(Math.random() * 250) + 1}`,
-      },
-      body: new URLSearchParams(fields).toString(),
-    });
+  const tokenRequest = (fields: Record<string, string>) => anonymous("/api/v1/auth/token", form(fields));
   const refreshTokenOf = async (response: Response) => {
     expect(response.status).toBe(200);
     return ((await response.json()) as { refresh_token: string }).refresh_token;

@@ -86,6 +86,16 @@ export function productInput(tag: string, overrides: Record<string, unknown> = {
   return { name: `Widget ${tag}`, priceCents: 1000, sku: `SKU-${tag}`, ...overrides };
 }
 
+/**
+ * A form-encoded POST (the token and revoke endpoints), from a fresh documentation address unless one is
+ * given: login limits count per address, so tests never meet one another's.
+ */
+export const form = (fields: Record<string, string>, address = `198.51.100.${Math.floor(Math.random() * 250) + 1}`): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": address },
+  body: new URLSearchParams(fields).toString(),
+});
+
 export const json = (body: unknown, method = "POST", headers: Record<string, string> = {}): RequestInit => ({
   method,
   headers: { "content-type": "application/json", ...headers },
