@@ -40,6 +40,7 @@ export function schemasTemplate(resource: Resource): string {
   ];
   return `import { z } from "@hono/zod-openapi";
 import { ${[...patterns, "uuidParam"].join(", ")} } from "../../core/openapi";
+import { pageCursorParam, queryInt } from "../../core/query-params";
 ${nul}
 ${writable}
 
@@ -73,25 +74,11 @@ ${fields.map((field) => `    ${field.name}: ${field.name}Field.optional(),`).joi
 export const ${names.camel}Sorts = ["createdAt", "-createdAt"] as const;
 export type ${P}Sort = (typeof ${names.camel}Sorts)[number];
 
-const queryInt = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\\d{1,10}$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
 export const List${names.pascalPlural}QuerySchema = z.object({
   limit: queryInt(1, 100)
     .optional()
     .openapi({ param: { description: "Page size, 1..100 (default 20)." }, type: "integer", minimum: 1, maximum: 100, default: 20, example: 20 }),
-  cursor: z
-    .string()
-    .max(1024)
-    .optional()
-    .openapi({
-      param: { description: "Opaque cursor from \`nextCursor\`; valid only with the sort and filters it was made for (else 422)." },
-      pattern: "^[A-Za-z0-9_-]+$",
-    }),
+  cursor: pageCursorParam,
   sort: z
     .enum(${names.camel}Sorts)
     .optional()

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { NO_NUL_PATTERN, NOT_BLANK_NO_NUL_PATTERN, uuidParam } from "../../core/openapi";
+import { pageCursorParam, queryInt } from "../../core/query-params";
 
 const noNul = (value: string) => !value.includes("\u0000");
 const nulMessage = "must not contain NUL characters";
@@ -75,13 +76,6 @@ export const PatchProductSchema = z
 export const productSorts = ["createdAt", "-createdAt", "name", "-name", "priceCents", "-priceCents"] as const;
 export type ProductSort = (typeof productSorts)[number];
 
-const queryInt = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,10}$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
 export const ListProductsQuerySchema = z
   .object({
     limit: queryInt(1, 100)
@@ -94,14 +88,7 @@ export const ListProductsQuerySchema = z
         default: 20,
         example: 20,
       }),
-    cursor: z
-      .string()
-      .max(1024)
-      .optional()
-      .openapi({
-        param: { description: "Opaque cursor from `nextCursor`; valid only with the sort and filters it was made for (else 422)." },
-        pattern: "^[A-Za-z0-9_-]+$",
-      }),
+    cursor: pageCursorParam,
     sort: z
       .enum(productSorts)
       .optional()

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { passwordPolicy } from "../../core/auth/password-policy";
 import { roles } from "../../core/auth/roles";
 import { NO_NUL_PATTERN, uuidParam } from "../../core/openapi";
+import { pageCursorParam } from "../../core/query-params";
 
 /**
  * zod's own e-mail shape with letters, marks and digits of every script where it allows ASCII ones:
@@ -60,14 +61,7 @@ export const ListUsersQuerySchema = z.object({
       default: 20,
       example: 20,
     }),
-  cursor: z
-    .string()
-    .max(1024)
-    .optional()
-    .openapi({
-      param: { description: "Opaque cursor from `nextCursor`; valid only with the sort and filters it was made for (else 422)." },
-      pattern: "^[A-Za-z0-9_-]+$",
-    }),
+  cursor: pageCursorParam,
   sort: z
     .enum(userSorts)
     .optional()

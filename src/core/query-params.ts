@@ -1,0 +1,19 @@
+import { z } from "@hono/zod-openapi";
+
+/** A whole number in a query string, `min..max`; anything else is a 422 naming the parameter. */
+export const queryInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** `cursor` of every keyset list: opaque, and only valid with the sort and filters it was made for. */
+export const pageCursorParam = z
+  .string()
+  .max(1024)
+  .optional()
+  .openapi({
+    param: { description: "Opaque cursor from `nextCursor`; valid only with the sort and filters it was made for (else 422)." },
+    pattern: "^[A-Za-z0-9_-]+$",
+  });
