@@ -8,11 +8,12 @@ import { limitBody } from "./core/body-limit";
 import { cacheControl } from "./core/cache-control";
 import type { AppEnv } from "./core/context";
 import { corsFor } from "./core/cors";
+import { databaseLease } from "./core/database-lease";
 import { registerDocs } from "./core/docs";
 import { createNotFoundHandler, handleError } from "./core/error-handler";
-import { ApiError } from "./core/errors";
 import { refuseNonUnicodeJson } from "./core/json-body";
 import { createLogger, type Logger } from "./core/logger";
+import { publicUrl } from "./core/public-url";
 import { createFailureBackoff } from "./core/rate-limit";
 import { requestId } from "./core/request-id";
 import { type RequestSummary, requestLog } from "./core/request-log";
@@ -24,6 +25,7 @@ import { resourceRouters } from "./modules";
 import { authRouter } from "./modules/auth";
 import type { LoginGuards } from "./modules/auth/login-guards";
 import { healthRouter, pingRouter } from "./modules/health";
+import { problemsRouter } from "./modules/problems";
 
 export interface AppDependencies {
   config: Config;
@@ -67,11 +69,7 @@ export function createApp({
   const guards: LoginGuards = { ...defaultLoginGuards(config, clientAddress), ...loginGuards };
 
   app.use(requestId);
-  const { PUBLIC_URL: publicUrl } = config;
-  app.use((c, next) => {
-    c.set("publicUrl", publicUrl);
-    return next();
-  });
+  app.use(publicUrl(config.PUBLIC_URL));
   app.use(requestLog(logger, { clientAddress, observe: observeRequest }));
   app.use(securityHeaders);
   app.use(corsFor(config.CORS_ORIGINS));
@@ -81,19 +79,13 @@ export function createApp({
   // with its body still on the wire. Then the budget covers what the server waits for: token keys, database (503).
   app.use(`${API_PREFIX}/*`, limitBody(config.MAX_BODY_BYTES, config.REQUEST_TIMEOUT_MS));
   app.use(`${API_PREFIX}/*`, timeBudget(config.REQUEST_TIMEOUT_MS));
-  const requireToken = authenticate(verifyToken);
-  app.use(`${API_PREFIX}/*`, (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : requireToken(c, next)));
-  app.use(`${API_PREFIX}/*`, async (c, next) => {
-    if (!openDatabase) {
-      throw new ApiError("service_unavailable", "No database is configured for this service.", { headers: { "Retry-After": "30" } });
-    }
-    c.set("db", openDatabase(c.get("queryTimer"), c.get("deadline")));
-    return next();
-  });
+  app.use(`${API_PREFIX}/*`, authenticate({ verify: verifyToken, except: PUBLIC_PATHS }));
+  app.use(`${API_PREFIX}/*`, databaseLease(openDatabase));
 
   app.use(`${API_PREFIX}/*`, refuseNonUnicodeJson);
   const routes = app
     .route("/", healthRouter(config, openDatabase))
+    .route("/problems", problemsRouter)
     .route(`${API_PREFIX}/auth`, authRouter({ jwt, refreshLifetimeSeconds: config.REFRESH_TOKEN_LIFETIME_SECONDS }, guards))
     .route(`${API_PREFIX}/ping`, pingRouter)
     .route(API_PREFIX, resourceRouters());
@@ -114,7 +106,7 @@ export function createApp({
 
 const TOKEN_PATH = `${API_PREFIX}/auth/token`;
 /** Where a client gets or gives up its tokens: no bearer token is asked for. */
-const PUBLIC_PATHS = new Set([TOKEN_PATH, `${API_PREFIX}/auth/revoke`]);
+const PUBLIC_PATHS = [TOKEN_PATH, `${API_PREFIX}/auth/revoke`];
 
 function jwtSettings(config: Config): JwtSettings {
   return {

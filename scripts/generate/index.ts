@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { migrationFiles, nextMigrationFile } from "./migration-files";
 import { type FileChange, planResource, Refusal } from "./resource";
 import { planService } from "./service";
 
@@ -13,20 +14,23 @@ const usage = `usage:
   npm run generate -- resource <name> <field>:<type>[?][:unique] ... [--plural <plural>] [--dry-run]
       types: string text int bigint bool decimal timestamp uuid enum(a|b|c) ref(<resource>)
       e.g.   npm run generate -- resource warehouse name:string:unique city:text?
-  npm run generate -- service <name> [--without-products] [--dry-run]`;
+  npm run generate -- service <name> [--without-products] [--dry-run]
+  npm run generate -- [resource|service] --help`;
 
 interface Arguments {
   positional: string[];
+  help: boolean;
   dryRun: boolean;
   withoutProducts: boolean;
   plural: string | undefined;
 }
 
 function parseArguments(argv: string[]): Arguments {
-  const result: Arguments = { positional: [], dryRun: false, withoutProducts: false, plural: undefined };
+  const result: Arguments = { positional: [], help: false, dryRun: false, withoutProducts: false, plural: undefined };
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index] ?? "";
-    if (arg === "--dry-run") result.dryRun = true;
+    if (arg === "--help" || arg === "-h") result.help = true;
+    else if (arg === "--dry-run") result.dryRun = true;
     else if (arg === "--without-products") result.withoutProducts = true;
     else if (arg === "--plural") {
       result.plural = argv[++index];
@@ -92,20 +96,30 @@ function listPlan(changes: FileChange[], deletions: string[], extra: string[]): 
 
 function main(argv: string[]): void {
   const args = parseArguments(argv);
+  if (args.help) {
+    // Asked for, not a mistake: usage on stdout and exit 0, whatever else is on the line.
+    console.log(usage);
+    return;
+  }
   const [command, name, ...rest] = args.positional;
   if (command === "resource") {
     if (!name) throw new Refusal("resource needs a name.");
     const { resource, changes } = planResource({ root, name, plural: args.plural, fieldSpecs: rest });
-    const migration = `drizzle/NNNN_${resource.names.snakePlural}.sql (drizzle-kit generate --name=${resource.names.snakePlural})`;
     if (args.dryRun) {
-      listPlan(changes, [], [`create  ${migration}`]);
+      listPlan(changes, [], [`create  ${nextMigrationFile(root, resource.names.snakePlural)} (drizzle-kit generate)`]);
       return;
     }
+    const migrationsBefore = new Set(migrationFiles(root));
     apply(changes, [], () => {
       run(bin("biome"), ["check", "--write", "--no-errors-on-unmatched", ...changes.map((change) => change.path)]);
       run(bin("drizzle-kit"), ["generate", `--name=${resource.names.snakePlural}`]);
     });
-    listPlan(changes, [], [`create  ${migration}`]);
+    const written = migrationFiles(root).filter((file) => !migrationsBefore.has(file));
+    listPlan(
+      changes,
+      [],
+      written.length > 0 ? written.map((file) => `create  ${file}`) : ["no migration: drizzle-kit found no schema change"],
+    );
     console.log(
       `\n${resource.names.kebabPlural}: /api/v1/${resource.names.kebabPlural} is ready. Run npm run db:migrate (or npm run dev) and npm test.`,
     );

@@ -6,11 +6,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { DevSettings } from "./dev-settings";
+import { delay } from "./embedded-postgres/helpers";
+import { type ExitResult, waitForExit } from "./embedded-postgres/processes";
 
-export interface ExitResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type { ExitResult };
 
 export interface AppProcess {
   /** Settles once the app has exited and none of its descendants is left. */
@@ -142,10 +141,6 @@ function commandOf(pid: number): string {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** How often the app's descendants are listed, so that if the app itself dies we still know their pids. */
 const DESCENDANT_REFRESH_MS = 3_000;
 /** Grandchildren (workerd, esbuild) get this long to finish exiting after the app has. */
@@ -199,13 +194,6 @@ function killGroupOnExit(child: ChildProcess): () => void {
   };
   process.once("exit", onExit);
   return () => process.removeListener("exit", onExit);
-}
-
-function waitForExit(child: ChildProcess): Promise<ExitResult> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  }
-  return new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
 }
 
 export function startApp(settings: DevSettings, target: AppTarget): AppProcess {

@@ -73,6 +73,7 @@ const TAGS = [
   { name: "Users", description: "Who may call the API, with which role; your own account (`/users/me`)." },
   { name: "Products", description: "Create, read, update and delete products." },
   { name: "Operations", description: "Health and readiness." },
+  { name: "Problems", description: "What each problem `type` means: where the `type` of every error answer leads." },
 ];
 
 /** Every tag an operation uses, declared once with a description (operations name tags; the document must declare them). */

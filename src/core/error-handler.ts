@@ -2,12 +2,42 @@ import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { isDatabaseUnavailable, isForeignKeyViolation, storedRoleRefusal } from "../db/errors";
 import { unauthorized } from "./auth/middleware";
 import type { AppEnv } from "./context";
+import { InvalidCursor, NotFound, StateConflict, StillReferenced, Taken, UnknownReference, VersionMismatch } from "./domain-errors";
 import { ApiError } from "./errors";
 import { fromHttpException, isHttpException, problemResponse } from "./problem";
+
+/**
+ * The HTTP problem a domain error (core/domain-errors.ts) stands for: the one place where the two meet.
+ * Undefined for anything else, including a new DomainError nobody mapped yet: that stays a logged 500
+ * rather than a guessed status.
+ */
+export function domainProblem(error: unknown): ApiError | undefined {
+  if (error instanceof NotFound) return new ApiError("not_found", error.message);
+  if (error instanceof VersionMismatch) return new ApiError("precondition_failed", error.message);
+  if (error instanceof Taken) {
+    return new ApiError("conflict", error.message, {
+      errors: [{ path: error.field, code: "taken", message: `${error.field} is already in use.` }],
+    });
+  }
+  if (error instanceof UnknownReference) {
+    return new ApiError("validation_failed", error.message, {
+      errors: [{ path: error.field, code: "not_found", message: `${error.field} does not exist.` }],
+    });
+  }
+  if (error instanceof StillReferenced || error instanceof StateConflict) return new ApiError("conflict", error.message);
+  if (error instanceof InvalidCursor) {
+    return new ApiError("validation_failed", "The query string is not valid.", {
+      errors: [{ path: "cursor", code: "invalid_cursor", message: error.message }],
+    });
+  }
+  return undefined;
+}
 
 /** Turns every thrown value into problem+json; only unexpected errors are logged at error level and none leaks. */
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof ApiError) return problemResponse(c, error);
+  const domain = domainProblem(error);
+  if (domain) return problemResponse(c, domain);
   if (isHttpException(error)) return problemResponse(c, fromHttpException(error));
   const refusal = storedRoleRefusal(error);
   if (refusal === "stale")

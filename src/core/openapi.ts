@@ -1,18 +1,20 @@
 import { z } from "@hono/zod-openapi";
-import { type ProblemCode, problemStatus, problemTitles } from "./errors";
+import { type ProblemCode, problemStatus } from "./errors";
 import { PROBLEM_CONTENT_TYPE } from "./problem";
+import { problemCodes, problemDescriptions } from "./problem-types";
 
 export const ProblemSchema = z
   .object({
     type: z.string().openapi({
-      description: "`<PUBLIC_URL>/problems/<code>`, or the relative `/problems/<code>` where no public URL is configured.",
+      description:
+        "`<PUBLIC_URL>/problems/<code>`, or the relative `/problems/<code>` where no public URL is configured: `GET` it to learn what the problem means.",
       example: "https://api.example.com/problems/validation_failed",
     }),
     title: z.string().openapi({ example: "Validation failed" }),
     status: z.number().int().openapi({ example: 422 }),
     detail: z.string().openapi({ example: "The request body is not valid." }),
     instance: z.string().openapi({ example: "/api/v1/products" }),
-    code: z.enum(Object.keys(problemStatus) as [ProblemCode, ...ProblemCode[]]),
+    code: z.enum(problemCodes),
     requestId: z.string().openapi({ example: "01HZX3J9K2M4N6P8Q0R2S4T6V8" }),
     errors: z
       .array(
@@ -26,26 +28,6 @@ export const ProblemSchema = z
       .openapi({ description: "Present on validation_failed: one entry per invalid field." }),
   })
   .openapi("Problem", { description: "RFC 9457 problem details." });
-
-const descriptions: Partial<Record<ProblemCode, string>> = {
-  unauthorized: "Missing, malformed, expired or wrongly signed bearer token (`WWW-Authenticate: Bearer`).",
-  forbidden: "The token is valid but its role is too low for this operation.",
-  rate_limited: "Too many attempts; wait `Retry-After` seconds.",
-  bad_request:
-    "Malformed JSON, a JSON body that is not UTF-8 (or escapes a lone surrogate), a malformed header, or a request the HTTP server refuses before routing (Node: a bad `Content-Length`, `Content-Length` with `Transfer-Encoding`, no `Host`).",
-  not_found: "No such resource.",
-  method_not_allowed: "The path does not support this method; `Allow` lists the methods it does (an `OPTIONS` request gets them with 204).",
-  request_timeout: "The request body did not arrive in full in time (`REQUEST_TIMEOUT_MS`, 10 s by default): the client stopped sending.",
-  conflict: "The request conflicts with the current state (e.g. a unique field is taken).",
-  precondition_failed: "`If-Match` does not match the current version; nothing was changed.",
-  payload_too_large:
-    "The body is larger than the configured limit (`MAX_BODY_BYTES`, 64 KiB by default). Every method but GET and HEAD has its body received, and measured, first.",
-  unsupported_media_type: "The body's `Content-Type` is not one this operation accepts.",
-  validation_failed: "A parameter or field is invalid; `errors` lists each one.",
-  headers_too_large: "The request's header fields are larger than the server accepts (Node: 16 KiB in all).",
-  internal_error: "An unexpected error; the body never contains internals.",
-  service_unavailable: "The database is unreachable or slow, or the request outlived its time budget; retry after `Retry-After` seconds.",
-};
 
 const stringHeader = (description: string, values?: readonly string[]) => ({
   description,
@@ -104,7 +86,7 @@ function buildProblemResponses<C extends ProblemCode>(codes: C[], baseHeaders: R
     if (code === "rate_limited" || code === "service_unavailable")
       headers["Retry-After"] = { description: "Seconds to wait.", required: true, schema: { type: "integer", minimum: 0 } };
     responses[String(problemStatus[code])] = {
-      description: descriptions[code] ?? problemTitles[code],
+      description: problemDescriptions[code],
       headers,
       content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
     };

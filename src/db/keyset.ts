@@ -1,7 +1,8 @@
 import { asc, desc, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { z } from "zod";
-import { decodeCursor, encodeCursor, invalidCursor } from "../core/cursor";
+import { InvalidCursor } from "../core/domain-errors";
+import { decodeCursor, encodeCursor } from "./cursor";
 
 /** `key` ascending or `-key` descending. */
 export type SortParam<Key extends string> = Key | `-${Key}`;
@@ -41,7 +42,7 @@ function sortKey<Key extends string>(sort: SortParam<Key>): { key: Key; descendi
 
 /** The key of a cursor this API issued for `column`; anything else means a forged cursor. */
 function checkedKey(column: PgColumn, value: string | number): string | number {
-  const forged = () => invalidCursor("is not a cursor this API issued");
+  const forged = () => new InvalidCursor("is not a cursor this API issued");
   if (column.dataType === "number") {
     // Sort columns are `integer`: a key outside it would make Postgres raise 22003 (a 500 before).
     if (typeof value !== "number" || value < INT4_MIN || value > INT4_MAX) throw forged();
@@ -69,8 +70,8 @@ export interface KeysetPosition {
 export function keysetPosition<Key extends string>(request: KeysetRequest<Key>): KeysetPosition | undefined {
   if (request.cursor === undefined) return undefined;
   const cursor = decodeCursor(request.cursor, cursorSchema);
-  if (cursor.s !== request.sort) throw invalidCursor(`was made for sort=${cursor.s}, not sort=${request.sort}`);
-  if (cursor.f !== JSON.stringify(request.filters)) throw invalidCursor("was made for other filters");
+  if (cursor.s !== request.sort) throw new InvalidCursor(`was made for sort=${cursor.s}, not sort=${request.sort}`);
+  if (cursor.f !== JSON.stringify(request.filters)) throw new InvalidCursor("was made for other filters");
   return { key: checkedKey(request.columns[sortKey(request.sort).key], cursor.k), id: cursor.i };
 }
 

@@ -14,12 +14,23 @@ export function unauthorized(detail: string, invalidToken: boolean): ApiError {
   return new ApiError("unauthorized", detail, { headers: { "WWW-Authenticate": challenge } });
 }
 
+export interface AuthenticateOptions {
+  verify: TokenVerifier;
+  /** Exact paths that need no token: where a client gets or gives up its tokens. */
+  except?: readonly string[];
+}
+
 /**
- * Verifies `Authorization: Bearer <jwt>` and stores the principal. The role
- * travels in the signed token, so no database read happens here.
+ * Verifies `Authorization: Bearer <jwt>` and stores the principal, on every path but `except`.
+ * The role travels in the signed token, so no database read happens here.
+ *
+ * @example
+ * app.use("/api/v1/*", authenticate({ verify: createTokenVerifier(jwt), except: ["/api/v1/auth/token"] }));
  */
-export function authenticate(verify: TokenVerifier) {
-  return createMiddleware<AppEnv>(async (c, next) => {
+export function authenticate({ verify, except = [] }: AuthenticateOptions) {
+  const publicPaths = new Set(except);
+  return createMiddleware<AppEnv>(async function bearerToken(c, next) {
+    if (publicPaths.has(c.req.path)) return next();
     const header = c.req.header("authorization");
     const match = header ? /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header.trim()) : null;
     if (!match?.[1])

@@ -1,7 +1,7 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { VerifiedPrincipal } from "../../core/auth/jwt";
 import type { Role } from "../../core/auth/roles";
-import { ApiError, notFound } from "../../core/errors";
+import { NotFound, StateConflict, Taken } from "../../core/domain-errors";
 import { isUuid, uuidv7 } from "../../core/uuid";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
@@ -23,9 +23,7 @@ export function toUser(row: UserRow): User {
 
 function conflictOnEmail(error: unknown): never {
   if (isUniqueViolation(error)) {
-    throw new ApiError("conflict", "A user with this e-mail already exists.", {
-      errors: [{ path: "email", code: "taken", message: "email is already in use." }],
-    });
+    throw new Taken("user", "email", "e-mail");
   }
   throw error;
 }
@@ -36,7 +34,7 @@ const userJson = sql`json_build_object(
   'createdAt', ${instantText(sql.raw("created.created_at"))}, 'updatedAt', ${instantText(sql.raw("created.updated_at"))})`;
 const userHeaders = sql`json_build_object('Location', '/api/v1/users/' || created.id)`;
 
-const lastAdmin = () => new ApiError("conflict", "This is the last admin: make another admin first.");
+const lastAdmin = () => new StateConflict("This is the last admin: make another admin first.");
 
 /**
  * True while another admin exists. `FOR UPDATE` locks the admin rows, so two
@@ -95,12 +93,12 @@ export class UserRepository {
 
   async getById(id: string): Promise<UserRow> {
     // A token's subject reaches here unchecked (GET /users/me): a non-UUID names no user, it is not a database error.
-    if (!isUuid(id)) throw notFound("User");
+    if (!isUuid(id)) throw new NotFound("User");
     const [row] = await this.db
       .select()
       .from(users)
       .where(and(eq(users.id, id), this.callerIsAdmin()));
-    if (!row) throw notFound("User");
+    if (!row) throw new NotFound("User");
     return row;
   }
 

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import { toBase64Url } from "./base64url";
-import { validationFailed } from "./errors";
+import { toBase64Url } from "../core/base64url";
+import { InvalidCursor } from "../core/domain-errors";
 
 function fromBase64Url(value: string): string {
   const base64 = value.replaceAll("-", "+").replaceAll("_", "/");
@@ -11,19 +11,16 @@ function fromBase64Url(value: string): string {
 /** Opaque to clients: base64url JSON. Integrity comes from strict decoding, not secrecy. */
 export const encodeCursor = (payload: unknown): string => toBase64Url(new TextEncoder().encode(JSON.stringify(payload)));
 
-/** Decodes a cursor against the shape it must have; anything else is a 422 on `cursor`. */
+/** Decodes a cursor against the shape it must have; anything else is an `InvalidCursor`. */
 export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
   let json: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error("not base64url");
     json = JSON.parse(fromBase64Url(cursor));
   } catch {
-    throw invalidCursor("is not a cursor this API issued");
+    throw new InvalidCursor("is not a cursor this API issued");
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw invalidCursor("is not a cursor this API issued");
+  if (!parsed.success) throw new InvalidCursor("is not a cursor this API issued");
   return parsed.data;
 }
-
-export const invalidCursor = (why: string) =>
-  validationFailed([{ path: "cursor", code: "invalid_cursor", message: `cursor ${why}.` }], "The query string is not valid.");
