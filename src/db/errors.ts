@@ -16,6 +16,15 @@ export function databaseErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** The violated constraint's name along the cause chain (node-postgres and Neon both set it), if any. */
+export function constraintName(error: unknown): string | undefined {
+  for (const cause of causes(error)) {
+    const constraint = cause instanceof Error ? (cause as Error & { constraint?: unknown }).constraint : undefined;
+    if (typeof constraint === "string") return constraint;
+  }
+  return undefined;
+}
+
 export const isUniqueViolation = (error: unknown) => databaseErrorCode(error) === "23505";
 
 /**

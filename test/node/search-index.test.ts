@@ -1,7 +1,7 @@
 // `q` on products stays served by the trigram indexes on folded text (db/search.ts) after folding
 // became Unicode-aware, on a database of each locale the service meets.
 import { describe, expect, it } from "vitest";
-import { ProductRepository } from "../../src/modules/products/products.repository";
+import { productResource } from "../../src/modules/products/products";
 import { databaseLocales, indexUseDatabase } from "../harness/query-plans";
 
 const named = { latin: "Éclair au chocolat", greek: "Σοκολάτα γάλακτος", cyrillic: "Шоколадный торт" };
@@ -31,7 +31,7 @@ describe.each(databaseLocales)("products search on a %s database", (locale) => {
 
   it.each(servedQueries[locale])("finds q=%s through both trigram indexes", async (q) => {
     const indexes = await indexesReadBy("products", async (db) =>
-      expect((await new ProductRepository(db).list({ q })).data.length).toBeGreaterThan(0),
+      expect((await productResource.repository(db).list({ q })).data.length).toBeGreaterThan(0),
     );
     expect(indexes).toEqual(expect.arrayContaining(["products_name_folded_trgm_idx", "products_sku_folded_trgm_idx"]));
   });

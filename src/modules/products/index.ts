@@ -1,11 +1,4 @@
-import { createRouter } from "../../core/router";
-import { createProduct, getProduct, listProducts, patchProduct, removeProduct, replaceProduct } from "./products.handlers";
-import { create, getById, list, patch, remove, replace } from "./products.routes";
+import { resourceRouter } from "../crud/router";
+import { productResource } from "./products";
 
-export const productsRouter = createRouter()
-  .openapi(list, listProducts)
-  .openapi(create, createProduct)
-  .openapi(getById, getProduct)
-  .openapi(replace, replaceProduct)
-  .openapi(patch, patchProduct)
-  .openapi(remove, removeProduct);
+export const productsRouter = resourceRouter(productResource);

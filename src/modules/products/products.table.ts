@@ -1,20 +1,19 @@
 import { sql } from "drizzle-orm";
-import { char, check, index, integer, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { char, check, index, integer, pgTable, text, varchar } from "drizzle-orm/pg-core";
+import { resourceId, resourceStamps } from "../../db/resource-table";
 import { folded } from "../../db/search";
 
+/** A product's fields are these columns; products.ts adds what the API says of them. */
 export const products = pgTable(
   "products",
   {
-    id: uuid("id").primaryKey(),
+    ...resourceId(),
     name: varchar("name", { length: 200 }).notNull(),
     description: text("description"),
     priceCents: integer("price_cents").notNull(),
     currency: char("currency", { length: 3 }).notNull().default("USD"),
     sku: varchar("sku", { length: 64 }).notNull().unique("products_sku_unique"),
-    version: integer("version").notNull().default(1),
-    // Millisecond precision: the API exposes milliseconds and keyset cursors carry them exactly.
-    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    ...resourceStamps(),
   },
   (table) => [
     // One index per list sort, with id as the keyset tie-breaker.
@@ -29,6 +28,3 @@ export const products = pgTable(
     check("products_version_positive", sql`${table.version} >= 1`),
   ],
 );
-
-export type ProductRow = typeof products.$inferSelect;
-export type NewProductRow = typeof products.$inferInsert;

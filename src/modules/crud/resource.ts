@@ -1,0 +1,61 @@
+// `defineResource`: a table plus what the API adds to it (words, field rules, sorts, search, filters)
+// becomes a whole CRUD resource: schemas, statements, repository, routes and router.
+import { getTableColumns } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import type { Database } from "../../db/database";
+import { resourceStatements } from "../../db/resource-statements";
+import { type FieldKey, type ResourceTable, SERVER_OWNED } from "../../db/resource-table";
+import { writeErrors } from "../../db/write-errors";
+import { storedRoleAtLeastPlaceholders } from "../users/stored-role";
+import { defaultValue, type FieldOptions } from "./fields";
+import { capitaliseFirst, namesOf, type ResourceNames } from "./names";
+import { ResourceRepository } from "./repository";
+import { resourceRoutes } from "./routes";
+import { type DeclaredFilter, resourceSchemas } from "./schemas";
+
+export interface ResourceDeclaration<Table extends ResourceTable> {
+  /** Kebab-case singular (`stock-item`); URLs, operation ids, schema names and prose follow from it. */
+  name: string;
+  /** When the simple English plural of `name` is wrong (`person` → `people`). */
+  plural?: string;
+  table: Table;
+  /** Per field, what its column cannot say: words, an example, a pattern, bounds. */
+  fields?: { [Key in FieldKey<Table>]?: FieldOptions };
+  list?: {
+    /** Sortable fields besides `createdAt`; each needs an index on `(column, id)`. */
+    sorts?: readonly FieldKey<Table>[];
+    /** Fields `q` matches as a case-insensitive substring; each needs a trigram index on `folded(column)`. */
+    search?: readonly FieldKey<Table>[];
+    filters?: readonly DeclaredFilter<Table>[];
+  };
+}
+
+export function defineResource<Table extends ResourceTable>(declaration: ResourceDeclaration<Table>) {
+  const names: ResourceNames = namesOf(declaration.name, declaration.plural);
+  const { table } = declaration;
+  const list = { sorts: declaration.list?.sorts ?? [], search: declaration.list?.search ?? [], filters: declaration.list?.filters ?? [] };
+  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const fieldKeys = Object.keys(columns).filter((key) => !(SERVER_OWNED as readonly string[]).includes(key)) as FieldKey<Table>[];
+  const schemas = resourceSchemas({ names, table, fields: declaration.fields ?? {}, ...list });
+  const statements = resourceStatements(table, names.snakePlural, list, storedRoleAtLeastPlaceholders);
+  const repositoryDeclaration = {
+    table,
+    title: capitaliseFirst(names.words),
+    statements,
+    writeErrors: writeErrors(table, names.words),
+    fieldKeys,
+    filterNames: list.filters.map((filter) => filter.name),
+    defaults: Object.fromEntries(
+      fieldKeys.filter((key) => columns[key]?.hasDefault).map((key) => [key, defaultValue(key, columns[key] as PgColumn)]),
+    ),
+  };
+  return {
+    names,
+    table,
+    schemas,
+    routes: resourceRoutes(names, schemas),
+    repository: (db: Database) => new ResourceRepository(repositoryDeclaration, db),
+  };
+}
+
+export type Resource<Table extends ResourceTable> = ReturnType<typeof defineResource<Table>>;
