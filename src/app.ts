@@ -10,7 +10,7 @@ import type { AppEnv } from "./core/context";
 import { corsFor } from "./core/cors";
 import { databaseLease } from "./core/database-lease";
 import { registerDocs } from "./core/docs";
-import { createNotFoundHandler, handleError } from "./core/error-handler";
+import { createNotFoundHandler, errorHandler } from "./core/error-handler";
 import { refuseNonUnicodeJson } from "./core/json-body";
 import { createLogger, type Logger } from "./core/logger";
 import { publicUrl } from "./core/public-url";
@@ -21,6 +21,7 @@ import { securityHeaders } from "./core/security-headers";
 import { timeBudget } from "./core/time-budget";
 import { validationHook } from "./core/validation";
 import type { OpenDatabase } from "./db/database";
+import { databaseRefusal } from "./db/errors";
 import { resourceRouters } from "./modules";
 import { authRouter } from "./modules/auth";
 import type { LoginGuards } from "./modules/auth/login-guards";
@@ -99,7 +100,7 @@ export function createApp({
 
   if (metrics) app.get("/metrics", metrics);
   registerDocs(app, config);
-  app.onError(handleError);
+  app.onError(errorHandler(databaseRefusal));
   app.notFound(createNotFoundHandler(knownRoutes(app)));
   return routes;
 }

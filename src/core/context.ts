@@ -1,8 +1,8 @@
 import type { Database } from "../db/database";
-import type { QueryTimer } from "../db/query-timer";
 import type { IdempotencyScope } from "../modules/idempotency/idempotency-scope";
 import type { VerifiedPrincipal } from "./auth/jwt";
 import type { Logger } from "./logger";
+import type { QueryTimer } from "./query-timer";
 
 /** Per-request values every middleware and handler can read with `c.get`. */
 export interface AppVariables {

@@ -72,3 +72,11 @@ export class InvalidCursor extends DomainError {
     super(`cursor ${why}.`);
   }
 }
+
+/**
+ * What a failed database statement means for the request, as db/errors.ts tells it from the driver's
+ * error: the database is unreachable or too slow (`unavailable`); the caller's stored role check refused
+ * (`stale_token`: the token's user changed since it was issued; `role_too_low`); or a foreign key
+ * refused the write (`referenced`).
+ */
+export type DatabaseRefusal = "unavailable" | "stale_token" | "role_too_low" | "referenced";

@@ -1,8 +1,16 @@
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
-import { isDatabaseUnavailable, isForeignKeyViolation, storedRoleRefusal } from "../db/errors";
 import { unauthorized } from "./auth/middleware";
 import type { AppEnv } from "./context";
-import { InvalidCursor, NotFound, StateConflict, StillReferenced, Taken, UnknownReference, VersionMismatch } from "./domain-errors";
+import {
+  type DatabaseRefusal,
+  InvalidCursor,
+  NotFound,
+  StateConflict,
+  StillReferenced,
+  Taken,
+  UnknownReference,
+  VersionMismatch,
+} from "./domain-errors";
 import { ApiError } from "./errors";
 import { fromHttpException, isHttpException, problemResponse } from "./problem";
 
@@ -33,29 +41,36 @@ export function domainProblem(error: unknown): ApiError | undefined {
   return undefined;
 }
 
-/** Turns every thrown value into problem+json; only unexpected errors are logged at error level and none leaks. */
-export const handleError: ErrorHandler<AppEnv> = (error, c) => {
-  if (error instanceof ApiError) return problemResponse(c, error);
-  const domain = domainProblem(error);
-  if (domain) return problemResponse(c, domain);
-  if (isHttpException(error)) return problemResponse(c, fromHttpException(error));
-  const refusal = storedRoleRefusal(error);
-  if (refusal === "stale")
-    return problemResponse(c, unauthorized("The token was issued before a change to its user; sign in again.", true));
-  if (refusal === "forbidden") return problemResponse(c, new ApiError("forbidden", "Your stored role does not allow this operation."));
-  if (isForeignKeyViolation(error)) {
-    return problemResponse(c, new ApiError("conflict", "Other data refers to this resource, or a referenced resource does not exist."));
-  }
-  if (isDatabaseUnavailable(error)) {
-    c.get("logger")?.warn("database unavailable", { requestId: c.get("requestId"), error });
-    return problemResponse(
-      c,
-      new ApiError("service_unavailable", "The database is unavailable; try again shortly.", { headers: { "Retry-After": "1" } }),
-    );
-  }
-  c.get("logger")?.error("unhandled error", { requestId: c.get("requestId"), error });
-  return problemResponse(c, new ApiError("internal_error", "An unexpected error occurred. Quote the requestId when reporting it."));
-};
+/**
+ * Turns every thrown value into problem+json; only unexpected errors are logged at error level and none leaks.
+ * `databaseRefusal` tells what a driver's error means (db/errors.ts, handed in by createApp, so that core/
+ * does not depend on the database code).
+ */
+export function errorHandler(databaseRefusal: (error: unknown) => DatabaseRefusal | undefined): ErrorHandler<AppEnv> {
+  return (error, c) => {
+    if (error instanceof ApiError) return problemResponse(c, error);
+    const domain = domainProblem(error);
+    if (domain) return problemResponse(c, domain);
+    if (isHttpException(error)) return problemResponse(c, fromHttpException(error));
+    switch (databaseRefusal(error)) {
+      case "stale_token":
+        return problemResponse(c, unauthorized("The token was issued before a change to its user; sign in again.", true));
+      case "role_too_low":
+        return problemResponse(c, new ApiError("forbidden", "Your stored role does not allow this operation."));
+      case "referenced":
+        return problemResponse(c, new ApiError("conflict", "Other data refers to this resource, or a referenced resource does not exist."));
+      case "unavailable":
+        c.get("logger")?.warn("database unavailable", { requestId: c.get("requestId"), error });
+        return problemResponse(
+          c,
+          new ApiError("service_unavailable", "The database is unavailable; try again shortly.", { headers: { "Retry-After": "1" } }),
+        );
+      case undefined:
+        c.get("logger")?.error("unhandled error", { requestId: c.get("requestId"), error });
+        return problemResponse(c, new ApiError("internal_error", "An unexpected error occurred. Quote the requestId when reporting it."));
+    }
+  };
+}
 
 export interface KnownRoute {
   method: string;

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes, routePath } from "hono/route";
-import { createQueryTimer } from "../db/query-timer";
 import type { AppEnv } from "./context";
 import type { Logger } from "./logger";
+import { createQueryTimer } from "./query-timer";
 
 /** What every request leaves behind for metrics: low-cardinality labels and two timings. */
 export interface RequestSummary {

@@ -1,5 +1,5 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import type { QueryTimer } from "./query-timer";
+import type { QueryTimer } from "../core/query-timer";
 
 /** The one database type every driver produces, so queries are written once. */
 export type Database = PgDatabase<PgQueryResultHKT>;

@@ -1,3 +1,5 @@
+import type { DatabaseRefusal } from "../core/domain-errors";
+
 /** The error and its `cause` chain (Drizzle wraps driver errors in "Failed query" errors). */
 function* causes(error: unknown): Generator<unknown> {
   let current: unknown = error;
@@ -92,4 +94,14 @@ export function isDroppedConnection(error: unknown): boolean {
     if (cause instanceof Error && droppedMessage.test(cause.message)) return true;
   }
   return false;
+}
+
+/** The request-level meaning of a database error (see `DatabaseRefusal`), or undefined for a bug. */
+export function databaseRefusal(error: unknown): DatabaseRefusal | undefined {
+  const refusal = storedRoleRefusal(error);
+  if (refusal === "stale") return "stale_token";
+  if (refusal === "forbidden") return "role_too_low";
+  if (isForeignKeyViolation(error)) return "referenced";
+  if (isDatabaseUnavailable(error)) return "unavailable";
+  return undefined;
 }

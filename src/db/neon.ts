@@ -1,8 +1,8 @@
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-http";
 import type { Config } from "../config";
+import type { QueryTimer } from "../core/query-timer";
 import type { Database } from "./database";
-import type { QueryTimer } from "./query-timer";
 
 /**
  * The Workers path to the database: Neon's SQL over HTTP, one `fetch` per

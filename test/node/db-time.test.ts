@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createQueryTimer } from "../../src/db/query-timer";
+import { createQueryTimer } from "../../src/core/query-timer";
 import { createNodeTarget } from "./app-target";
 
 const { database } = createNodeTarget();

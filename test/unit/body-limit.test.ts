@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { limitBody } from "../../src/core/body-limit";
 import type { AppEnv } from "../../src/core/context";
-import { handleError } from "../../src/core/error-handler";
+import { errorHandler } from "../../src/core/error-handler";
+import { databaseRefusal } from "../../src/db/errors";
 
 // The middleware alone on a Hono app, fed Fetch Requests: every way a body can arrive.
 const LIMIT = 16;
@@ -11,7 +12,7 @@ const app = new Hono<AppEnv>()
   .use(limitBody(LIMIT, WAIT_MS))
   .all("/", async (c) => c.text(`read ${(await c.req.text()).length}`))
   .post("/unread", (c) => c.text("answered without reading"))
-  .onError(handleError);
+  .onError(errorHandler(databaseRefusal));
 
 const streamOf = (text: string) =>
   new ReadableStream<Uint8Array>({

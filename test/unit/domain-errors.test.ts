@@ -11,7 +11,8 @@ import {
   UnknownReference,
   VersionMismatch,
 } from "../../src/core/domain-errors";
-import { handleError } from "../../src/core/error-handler";
+import { errorHandler } from "../../src/core/error-handler";
+import { databaseRefusal } from "../../src/db/errors";
 
 /** The problem+json a thrown value becomes, through the app's own error handler. */
 async function problemOf(error: unknown) {
@@ -19,13 +20,13 @@ async function problemOf(error: unknown) {
     .get("/api/v1/users", () => {
       throw error;
     })
-    .onError(handleError);
+    .onError(errorHandler(databaseRefusal));
   const response = await app.request("/api/v1/users");
   expect(response.headers.get("content-type")).toBe("application/problem+json");
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-describe("domain errors become problems in one place (handleError)", () => {
+describe("domain errors become problems in one place (errorHandler)", () => {
   const cases: { name: string; error: DomainError; status: number; body: Record<string, unknown> }[] = [
     {
       name: "NotFound: 404 not_found, its message as the detail",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createQueryTimer, timeQueries } from "../../src/db/query-timer";
+import { createQueryTimer } from "../../src/core/query-timer";
+import { timeQueries } from "../../src/db/query-timer";
 
 function manualClock() {
   let now = 0;
