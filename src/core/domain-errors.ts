@@ -1,6 +1,7 @@
 // What a repository (or any code below the HTTP layer) reports when a request cannot be done as asked.
-// They say what went wrong in the domain's words; `handleError` (core/error-handler.ts) is the one place
+// They say what went wrong in the domain's words; `errorHandler` (core/error-handler.ts) is the one place
 // that turns them into HTTP problems, so `db/` and the repositories never build an HTTP answer.
+import { withArticle } from "./words";
 
 /** Base class: every domain refusal is expected, never logged as an error. */
 export abstract class DomainError extends Error {}
@@ -37,7 +38,7 @@ export class Taken extends DomainError {
     readonly field: string,
     fieldInProse: string = field,
   ) {
-    super(`A ${resource} with this ${fieldInProse} already exists.`);
+    super(`${withArticle(resource)} with this ${fieldInProse} already exists.`);
   }
 }
 

@@ -1,10 +1,13 @@
 import { z } from "@hono/zod-openapi";
 
-/** A whole number in a query string, `min..max`; anything else is a 422 naming the parameter. */
+/**
+ * A whole number in a query string, `min..max` (within ±2^53); anything else is a 422 naming the parameter.
+ * A sign is taken only where `min` is negative.
+ */
 export const queryInt = (min: number, max: number) =>
   z
     .string()
-    .regex(/^\d{1,10}$/, "must be a whole number")
+    .regex(min < 0 ? /^-?\d{1,16}$/ : /^\d{1,16}$/, "must be a whole number")
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 

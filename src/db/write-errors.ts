@@ -5,6 +5,13 @@ import { StillReferenced, Taken, UnknownReference } from "../core/domain-errors"
 import { constraintName, databaseErrorCode } from "./errors";
 import type { ResourceTable } from "./resource-table";
 
+/** Postgres cuts identifiers to 63 bytes (at a character's end) and reports constraints by the cut name. */
+function asPostgresKeepsIt(name: string): string {
+  let kept = name;
+  while (new TextEncoder().encode(kept).length > 63) kept = kept.slice(0, -1);
+  return kept;
+}
+
 export interface WriteErrors {
   /** For inserts and updates: a taken unique value (`Taken`) or a reference to nothing (`UnknownReference`). */
   write(error: unknown): never;
@@ -32,7 +39,10 @@ export function writeErrors(table: ResourceTable, resource: string): WriteErrors
     const [column] = foreignKey.reference().columns;
     if (column) referenceFields.set(foreignKey.getName(), keyOf.get(column) ?? column.name);
   }
-  const field = (fields: Map<string, string>, error: unknown) => fields.get(constraintName(error) ?? "") ?? "(root)";
+  const field = (fields: Map<string, string>, error: unknown) => {
+    const name = constraintName(error) ?? "";
+    return [...fields].find(([constraint]) => asPostgresKeepsIt(constraint) === name)?.[1] ?? "(root)";
+  };
   return {
     write(error) {
       const code = databaseErrorCode(error);

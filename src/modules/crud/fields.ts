@@ -65,6 +65,8 @@ function valueSchema(column: PgColumn, options: FieldOptions): z.ZodType {
     case "string": {
       const max = lengthOf(column) ?? 255;
       if (options.pattern) return z.string().regex(options.pattern.regex, options.pattern.message);
+      // Postgres pads a shorter value of a char(n) with spaces: the API takes exactly n characters.
+      if (column.columnType === "PgChar") return z.string().length(max).refine(noNul, nulMessage).openapi({ pattern: NO_NUL_PATTERN });
       // The patterns state the refinements in the document, which is as strict as the validation.
       return z.string().trim().min(1).max(max).refine(noNul, nulMessage).openapi({ pattern: NOT_BLANK_NO_NUL_PATTERN });
     }
@@ -112,7 +114,11 @@ function valueSchema(column: PgColumn, options: FieldOptions): z.ZodType {
 function describe(column: PgColumn, options: FieldOptions): string {
   const kind = kindOf(column);
   const text: Record<Kind, string> = {
-    string: options.pattern ? options.pattern.message : `1..${lengthOf(column) ?? 255} characters after trimming`,
+    string: options.pattern
+      ? options.pattern.message
+      : column.columnType === "PgChar"
+        ? `exactly ${lengthOf(column)} characters`
+        : `1..${lengthOf(column) ?? 255} characters after trimming`,
     text: `up to ${options.max ?? TEXT_MAX} characters`,
     enum: `one of ${(column.enumValues ?? []).map((value) => `\`${value}\``).join(", ")}`,
     int:
@@ -165,11 +171,12 @@ export function filterSchema(column: PgColumn, options: FieldOptions, descriptio
       .transform((value) => value === "true")
       .optional()
       .openapi({ param: { description }, type: "boolean" });
-  if (kind === "int") {
-    const [min, max] = [options.min ?? INT4_MIN, options.max ?? INT4_MAX];
-    // queryInt takes digits only: a filter on a signed column starts at 0 unless its bounds say more.
-    const floor = Math.max(min, 0);
-    return queryInt(floor, max).optional().openapi({ param: { description }, type: "integer", minimum: floor, maximum: max });
+  if (kind === "int" || kind === "bigint") {
+    const [min, max] =
+      kind === "int"
+        ? [options.min ?? INT4_MIN, options.max ?? INT4_MAX]
+        : [options.min ?? Number.MIN_SAFE_INTEGER, options.max ?? Number.MAX_SAFE_INTEGER];
+    return queryInt(min, max).optional().openapi({ param: { description }, type: "integer", minimum: min, maximum: max });
   }
   return valueSchema(column, options).optional().openapi({ param: { description } });
 }

@@ -1,4 +1,5 @@
 // A resource's name in every casing the code, the URLs, the tables and the prose use.
+import { indefiniteArticle } from "../../core/words";
 
 export interface ResourceNames {
   /** As declared: kebab-case singular, e.g. `stock-item`. */
@@ -44,6 +45,6 @@ export function namesOf(kebab: string, kebabPlural?: string): ResourceNames {
     snakePlural: plural.split("-").join("_"),
     words,
     wordsPlural: plural.split("-").join(" "),
-    article: /^[aeiou]/.test(words) ? "an" : "a",
+    article: indefiniteArticle(words),
   };
 }

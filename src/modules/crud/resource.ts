@@ -36,6 +36,7 @@ export function defineResource<Table extends ResourceTable>(declaration: Resourc
   const list = { sorts: declaration.list?.sorts ?? [], search: declaration.list?.search ?? [], filters: declaration.list?.filters ?? [] };
   const columns = getTableColumns(table) as Record<string, PgColumn>;
   const fieldKeys = Object.keys(columns).filter((key) => !(SERVER_OWNED as readonly string[]).includes(key)) as FieldKey<Table>[];
+  for (const key of list.sorts) checkSortable(key, columns[key] as PgColumn);
   const schemas = resourceSchemas({ names, table, fields: declaration.fields ?? {}, ...list });
   const statements = resourceStatements(table, names.snakePlural, list, storedRoleAtLeastPlaceholders);
   const repositoryDeclaration = {
@@ -59,3 +60,13 @@ export function defineResource<Table extends ResourceTable>(declaration: Resourc
 }
 
 export type Resource<Table extends ResourceTable> = ReturnType<typeof defineResource<Table>>;
+
+/**
+ * Keyset cursors carry text, int4 or instant keys and compare `(column, id)` rows, which NULL would break:
+ * a sort is refused when the resource is defined, not on its second page.
+ */
+function checkSortable(key: string, column: PgColumn): void {
+  const sortable = ["PgVarchar", "PgChar", "PgText", "PgInteger", "PgTimestamp"].includes(column.columnType);
+  if (!sortable || !column.notNull)
+    throw new Error(`sort ${key}: only NOT NULL text, integer and timestamp columns can be sorted by (keyset cursors)`);
+}

@@ -39,6 +39,14 @@ export interface ListQuery {
   [filter: string]: string | number | boolean | undefined;
 }
 
+/** A bound of a range filter as a number: whole numbers as they are, decimals and instants parsed. */
+function comparable(value: unknown): number | undefined {
+  if (typeof value === "number") return value;
+  if (typeof value !== "string") return undefined;
+  const parsed = /^-?\d/.test(value) && !value.includes("T") ? Number(value) : Date.parse(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
 const EXAMPLE_ID = "01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f";
 const EXAMPLE_INSTANT = "2026-11-23T19:50:41.123Z";
 
@@ -132,8 +140,8 @@ export function resourceSchemas<Table extends ResourceTable>(declaration: Schema
     })
     .superRefine((query: Record<string, unknown>, context) => {
       for (const [low, high] of ranges) {
-        const [from, to] = [query[low], query[high]];
-        if (typeof from === "number" && typeof to === "number" && from > to)
+        const [from, to] = [comparable(query[low]), comparable(query[high])];
+        if (from !== undefined && to !== undefined && from > to)
           context.addIssue({ code: "custom", message: `${low} must not be greater than ${high}`, path: [low] });
       }
     });

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, json, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
  * One row per (user, Idempotency-Key) with the answer to replay. A 201 is written
@@ -15,7 +15,8 @@ export const idempotencyKeys = pgTable(
     /** SHA-256 of method, path and body: the same key with another request is refused. */
     requestHash: text("request_hash").notNull(),
     status: integer("status").notNull(),
-    response: jsonb("response").notNull(),
+    // json, not jsonb: a replay must be the first answer byte for byte, and jsonb reorders keys.
+    response: json("response").notNull(),
     headers: jsonb("headers").$type<Record<string, string>>().notNull(),
     expiresAt: timestamp("expires_at", { withTimezone: true, precision: 3 }).notNull(),
   },
