@@ -20,3 +20,22 @@ export const pageCursorParam = z
     param: { description: "Opaque cursor from `nextCursor`; valid only with the sort and filters it was made for (else 422)." },
     pattern: "^[A-Za-z0-9_-]+$",
   });
+
+/** `limit` of every keyset list: 1..100, 20 when absent (the repositories' default). */
+export const pageLimitParam = queryInt(1, 100)
+  .optional()
+  .openapi({
+    param: { description: "Page size, 1..100 (default 20)." },
+    type: "integer",
+    minimum: 1,
+    maximum: 100,
+    default: 20,
+    example: 20,
+  });
+
+/** `sort` of every keyset list: a key ascending, or `-key` descending; `-createdAt` when absent. */
+export const sortParam = <Sort extends string>(sorts: readonly [Sort, ...Sort[]]) =>
+  z
+    .enum(sorts)
+    .optional()
+    .openapi({ param: { description: "Sort key; `-` for descending (default `-createdAt`)." } });

@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { getTableColumns } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { NO_NUL_PATTERN, uuidParam } from "../../core/openapi";
-import { pageCursorParam, queryInt } from "../../core/query-params";
+import { pageCursorParam, pageLimitParam, sortParam } from "../../core/query-params";
 import type { ListFilter } from "../../db/resource-statements";
 import {
   type FieldKey,
@@ -109,21 +109,9 @@ export function resourceSchemas<Table extends ResourceTable>(declaration: Schema
   );
   const ListQuery = z
     .object({
-      limit: queryInt(1, 100)
-        .optional()
-        .openapi({
-          param: { description: "Page size, 1..100 (default 20)." },
-          type: "integer",
-          minimum: 1,
-          maximum: 100,
-          default: 20,
-          example: 20,
-        }),
+      limit: pageLimitParam,
       cursor: pageCursorParam,
-      sort: z
-        .enum(sortValues)
-        .optional()
-        .openapi({ param: { description: "Sort key; `-` for descending (default `-createdAt`)." } }),
+      sort: sortParam(sortValues),
       ...(declaration.search.length > 0
         ? {
             q: textWithoutNul()

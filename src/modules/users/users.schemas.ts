@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { passwordPolicy } from "../../core/auth/password-policy";
 import { roles } from "../../core/auth/roles";
 import { NO_NUL_PATTERN, uuidParam } from "../../core/openapi";
-import { pageCursorParam } from "../../core/query-params";
+import { pageCursorParam, pageLimitParam, sortParam } from "../../core/query-params";
 
 /**
  * zod's own e-mail shape with letters, marks and digits of every script where it allows ASCII ones:
@@ -47,25 +47,9 @@ export const PatchUserSchema = z.strictObject({ role: role.optional(), password:
 export const userSorts = ["createdAt", "-createdAt", "email", "-email"] as const;
 
 export const ListUsersQuerySchema = z.object({
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .optional()
-    .openapi({
-      param: { description: "Page size, 1..100 (default 20)." },
-      type: "integer",
-      minimum: 1,
-      maximum: 100,
-      default: 20,
-      example: 20,
-    }),
+  limit: pageLimitParam,
   cursor: pageCursorParam,
-  sort: z
-    .enum(userSorts)
-    .optional()
-    .openapi({ param: { description: "Sort key; `-` for descending (default `-createdAt`)." } }),
+  sort: sortParam(userSorts),
   q: z
     .string()
     .min(1)
