@@ -77,11 +77,12 @@ describe("idempotency keys in the database", () => {
     const scope = { userId: `once-${tag}`, key: `k-${tag}`, requestHash: "first" };
     const users = new UserRepository(db());
     const user = (email: string) => ({ email, role: "viewer" as const, passwordHash: "pbkdf2-sha256$1$c2FsdA$aGFzaA" });
-    const created = toUser(await users.create(user(`${tag}-a@test.example`), scope));
+    const location = (id: string) => `/api/v1/users/${id}`;
+    const created = toUser(await users.create(user(`${tag}-a@test.example`), scope, location));
     expect(await keys.find(scope)).toMatchObject({ status: 201, response: created, requestHash: "first" });
 
     // The same key for another request: the user row is rolled back with the failed answer.
-    const reused = users.create(user(`${tag}-b@test.example`), { ...scope, requestHash: "second" });
+    const reused = users.create(user(`${tag}-b@test.example`), { ...scope, requestHash: "second" }, location);
     await expect(reused).rejects.toBeInstanceOf(KeyAnswered);
     await expect(reused).rejects.toMatchObject({ stored: { requestHash: "first", response: created } });
     expect(
@@ -99,7 +100,11 @@ describe("idempotency keys in the database", () => {
     try {
       await holder.query("select pg_advisory_lock(hashtextextended($1 || ' ' || $2, 0))", [scope.userId, scope.key]);
       const users = new UserRepository(db());
-      const attempt = users.create({ email: `${tag}@test.example`, role: "viewer", passwordHash: "pbkdf2-sha256$1$c2FsdA$aGFzaA" }, scope);
+      const attempt = users.create(
+        { email: `${tag}@test.example`, role: "viewer", passwordHash: "pbkdf2-sha256$1$c2FsdA$aGFzaA" },
+        scope,
+        (id) => `/api/v1/users/${id}`,
+      );
       await expect(attempt).rejects.toBeInstanceOf(KeyInUse);
     } finally {
       await holder.query("select pg_advisory_unlock_all()");

@@ -1,12 +1,12 @@
 // The repository of every CRUD resource: its statements (db/resource-statements.ts), one per call on
 // the success path, and the domain errors of its failures (core/domain-errors.ts).
-import { getTableColumns, type SQL, sql } from "drizzle-orm";
+import { getTableColumns, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { VerifiedPrincipal } from "../../core/auth/jwt";
 import { NotFound, VersionMismatch } from "../../core/domain-errors";
 import { uuidv7 } from "../../core/uuid";
+import { createdJson } from "../../db/created-json";
 import type { Database } from "../../db/database";
-import { instantText } from "../../db/instants";
 import { keysetPage, keysetPosition } from "../../db/keyset";
 import { LIST_PLACEHOLDERS, type ResourceStatements, target } from "../../db/resource-statements";
 import type { FieldKey, ResourceInput, ResourceOf, ResourcePatch, ResourceTable } from "../../db/resource-table";
@@ -114,7 +114,7 @@ export class ResourceRepository<Table extends ResourceTable> {
             .values({ ...boundValues(values, columns), id: fencedId(values.id) })
             .returning(),
         // A new row's version is 1 (the column's default): its headers are known before it exists.
-        { body: answerBody(columns), headers: sql`${JSON.stringify(headers({ id: values.id, version: 1 }))}::json` },
+        { body: createdJson(columns), headers: sql`${JSON.stringify(headers({ id: values.id, version: 1 }))}::json` },
         (statement, created) => statement.select().from(created),
       )
       .catch(writeErrors.write);
@@ -179,18 +179,4 @@ function boundValues(values: Record<string, unknown>, columns: Record<string, Pg
   return Object.fromEntries(
     Object.entries(values).map(([key, value]) => [key, columns[key]?.dataType === "date" ? sql`${value}::timestamptz` : value]),
   );
-}
-
-/**
- * The stored answer must be byte for byte the API's, so it is built in SQL from the new row, in the
- * table's column order (the order of the API's objects): instants as the API's text, decimals as strings.
- */
-function answerBody(columns: Record<string, PgColumn>): SQL {
-  const entries = Object.entries(columns).map(([key, column]) => {
-    const value = sql`created.${sql.identifier(column.name)}`;
-    const json = column.dataType === "date" ? instantText(value) : column.columnType === "PgNumeric" ? sql`${value}::text` : value;
-    // Keys are the table's property names (identifiers), written as SQL literals.
-    return sql`${sql.raw(`'${key}'`)}, ${json}`;
-  });
-  return sql`json_build_object(${sql.join(entries, sql`, `)})`;
 }

@@ -3,6 +3,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../core/context";
 import { VersionMismatch } from "../../core/domain-errors";
 import { etagFor, noneMatchHits, pinnedVersion } from "../../core/etag";
+import { locationOf } from "../../core/location";
 import { setNextLink } from "../../core/paging";
 import { createRouter } from "../../core/router";
 import type { ResourceTable } from "../../db/resource-table";
@@ -19,7 +20,7 @@ function expectedVersion(header: string | undefined, id: string): number | undef
 /** The headers of a created resource, for the answer and for the one stored under its Idempotency-Key. */
 const createdHeaders =
   (collectionPath: string): CreatedHeaders =>
-  ({ id, version }) => ({ ETag: etagFor(id, version), Location: `${collectionPath.replace(/\/$/, "")}/${id}` });
+  ({ id, version }) => ({ ETag: etagFor(id, version), Location: locationOf(collectionPath, id) });
 
 export function resourceRouter<Table extends ResourceTable>(resource: Resource<Table>) {
   const { routes } = resource;

@@ -4,6 +4,7 @@ import { hashPassword } from "../../core/auth/password";
 import { roleAtLeast } from "../../core/auth/roles";
 import type { AppEnv } from "../../core/context";
 import { ApiError } from "../../core/errors";
+import { locationOf } from "../../core/location";
 import { setNextLink } from "../../core/paging";
 import { toUser, UserRepository } from "./users.repository";
 import type { create, getById, list, me, patch, remove } from "./users.routes";
@@ -30,8 +31,11 @@ export const listUsers: RouteHandler<typeof list, AppEnv> = async (c) => {
 
 export const createUser: RouteHandler<typeof create, AppEnv> = async (c) => {
   const { email, password, role } = c.req.valid("json");
-  const user = toUser(await repository(c).create({ email, role, passwordHash: await hashPassword(password) }, c.get("idempotency")));
-  c.header("Location", `${c.req.path.replace(/\/$/, "")}/${user.id}`);
+  const location = (id: string) => locationOf(c.req.path, id);
+  const user = toUser(
+    await repository(c).create({ email, role, passwordHash: await hashPassword(password) }, c.get("idempotency"), location),
+  );
+  c.header("Location", location(user.id));
   return c.json(user, 201);
 };
 

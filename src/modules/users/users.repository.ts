@@ -3,9 +3,9 @@ import type { VerifiedPrincipal } from "../../core/auth/jwt";
 import type { Role } from "../../core/auth/roles";
 import { NotFound, StateConflict, Taken } from "../../core/domain-errors";
 import { isUuid, uuidv7 } from "../../core/uuid";
+import { createdJson } from "../../db/created-json";
 import type { Database } from "../../db/database";
 import { isUniqueViolation } from "../../db/errors";
-import { instantText } from "../../db/instants";
 import { keysetPage, keysetQuery } from "../../db/keyset";
 import { firstRow } from "../../db/rows";
 import { containsText, folded } from "../../db/search";
@@ -29,10 +29,13 @@ function conflictOnEmail(error: unknown): never {
 }
 
 // The stored answer is the API's User (never the hash), built in SQL from the new row.
-const userJson = sql`json_build_object(
-  'id', created.id, 'email', created.email, 'role', created.role,
-  'createdAt', ${instantText(sql.raw("created.created_at"))}, 'updatedAt', ${instantText(sql.raw("created.updated_at"))})`;
-const userHeaders = sql`json_build_object('Location', '/api/v1/users/' || created.id)`;
+const userJson = createdJson({
+  id: users.id,
+  email: users.email,
+  role: users.role,
+  createdAt: users.createdAt,
+  updatedAt: users.updatedAt,
+});
 
 const lastAdmin = () => new StateConflict("This is the last admin: make another admin first.");
 
@@ -102,9 +105,17 @@ export class UserRepository {
     return row;
   }
 
-  /** Inserts the user; with an idempotency scope the same statement stores the answer under the key. */
-  async create(input: { email: string; role: Role; passwordHash: string }, idempotency?: IdempotencyScope): Promise<UserRow> {
-    const values = { id: provenId(uuidv7(), this.callerIsAdmin()), email: input.email, role: input.role, passwordHash: input.passwordHash };
+  /**
+   * Inserts the user; with an idempotency scope the same statement stores the answer under the key,
+   * with the `Location` the handler gives (`location(id)`, the handler's own function).
+   */
+  async create(
+    input: { email: string; role: Role; passwordHash: string },
+    idempotency: IdempotencyScope | undefined,
+    location: (id: string) => string,
+  ): Promise<UserRow> {
+    const id = uuidv7();
+    const values = { id: provenId(id, this.callerIsAdmin()), email: input.email, role: input.role, passwordHash: input.passwordHash };
     if (!idempotency) return firstRow(await this.db.insert(users).values(values).returning().catch(conflictOnEmail));
     const rows = await new IdempotencyRepository(this.db)
       .createWithAnswer(
@@ -114,7 +125,7 @@ export class UserRepository {
             .insert(users)
             .values({ ...values, id: fencedId(values.id) })
             .returning(),
-        { body: userJson, headers: userHeaders },
+        { body: userJson, headers: sql`${JSON.stringify({ Location: location(id) })}::json` },
         (statement, created) => statement.select().from(created),
       )
       .catch(conflictOnEmail);
