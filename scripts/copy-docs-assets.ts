@@ -1,5 +1,5 @@
 // tsx scripts/copy-docs-assets.ts: copies the Swagger UI and ReDoc bundles from node_modules into
-// public/vendor/ (git-ignored), where Workers static assets and src/node-static.ts serve them.
+// public/vendor/ (git-ignored), where Workers static assets and src/node/static-assets.ts serve them.
 // Idempotent and fast: a file whose bytes are already in place is not rewritten.
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { startServer } from "../src/node-server";
+import { startServer } from "../src/node/start-server";
 import { createDatabase, dropDatabase, type RunningPostgres, startEmbeddedPostgres } from "./lib/embedded-postgres";
 import { KINDS, quantile, runWorkload, verifyDatabase, type WorkloadResult } from "./lib/load-workload";
 import { applyMigrations } from "./lib/migrations";

@@ -1,5 +1,5 @@
 import { ConfigError } from "./config";
-import { startServer } from "./node-server";
+import { startServer } from "./node/start-server";
 
 // Node entry (Docker, self-hosting). A bad setting stops the process with a message naming it.
 try {

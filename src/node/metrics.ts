@@ -1,5 +1,5 @@
 // Node only: prom-client reads process internals that workerd lacks, so only
-// src/node-server.ts imports this file and it never reaches the Worker bundle.
+// src/node/start-server.ts imports this file and it never reaches the Worker bundle.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Handler } from "hono";
 import type pg from "pg";

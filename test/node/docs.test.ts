@@ -3,7 +3,7 @@ import { copyDocsAssets } from "../../scripts/copy-docs-assets";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { REDOC_CSP, SWAGGER_UI_CSP } from "../../src/core/docs";
-import { withStaticAssets } from "../../src/node-static";
+import { withStaticAssets } from "../../src/node/static-assets";
 import { BASE_URL } from "../contract/target";
 
 // The docs need no database: the app as the Node entry builds it, plus the static files.

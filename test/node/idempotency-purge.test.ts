@@ -5,7 +5,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { uuidv7 } from "../../src/core/uuid";
 import { refreshTokens } from "../../src/modules/auth/refresh-tokens.table";
 import { idempotencyKeys } from "../../src/modules/idempotency/idempotency.table";
-import { startServer } from "../../src/node-server";
+import { startServer } from "../../src/node/start-server";
 import { uniqueTag } from "../contract/target";
 
 const pool = new pg.Pool({ connectionString: inject("databaseUrl"), max: 2 });

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../../src/app";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/core/logger";
-import { startServer } from "../../src/node-server";
+import { startServer } from "../../src/node/start-server";
 import { serverTimingContract } from "../contract/server-timing.contract";
 import { tokenFor, uniqueTag, userInput } from "../contract/target";
 import { createNodeTarget } from "./app-target";

@@ -1,7 +1,7 @@
 import http from "node:http";
 import { describe, expect, inject, it } from "vitest";
 import { ConfigError } from "../../src/config";
-import { startServer } from "../../src/node-server";
+import { startServer } from "../../src/node/start-server";
 import { tokenFor, uniqueTag, userInput } from "../contract/target";
 
 /** Sends a POST whose body arrives in two parts, so the request is in flight between them. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type RunningServer, startServer } from "../../src/node-server";
+import { type RunningServer, startServer } from "../../src/node/start-server";
 import { tokenFor } from "../contract/target";
 import { chunk, openRaw, type RawResponse } from "../harness/raw-http";
 

@@ -1,11 +1,21 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import type { Env, Hono, Schema } from "hono";
 import { createMiddleware } from "hono/factory";
 
 // Node only (Workers serve ./public through wrangler.toml [assets] and public/_headers).
-// Resolved from this file, not the working directory: src/ and a bundled dist/ both sit next to public/.
-const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
+// Resolved from this file, not the working directory: the nearest public/ above it, which is the
+// checkout's for src/node/ and the image's for the bundled dist/server.js.
+const PUBLIC_DIR = nearestPublicDir(path.dirname(fileURLToPath(import.meta.url)));
+
+function nearestPublicDir(from: string): string {
+  for (let dir = from, up = 0; up < 3; up++, dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "public"))) return `${path.join(dir, "public")}/`;
+  }
+  throw new Error(`no public/ folder above ${from}: run npm run docs:assets in a checkout, or copy public/ next to dist/`);
+}
 
 // Only names with an extension: /docs itself (and /docs/) stay with the app's routes,
 // and a directory is never answered with an index file.
