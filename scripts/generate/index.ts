@@ -1,4 +1,5 @@
-// npm run generate -- resource <name> <field>:<type>[?][:unique] ... [--plural <name>] [--dry-run]
+// npm run generate -- resource <name> <field>:<type>[?][:unique][:sort] ... [--plural <name>] [--dry-run]
+// npm run generate -- resource --spec <file.json> [--dry-run]
 // npm run generate -- service <name> [--without-products] [--dry-run]
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -6,14 +7,17 @@ import path from "node:path";
 import { migrationFiles, nextMigrationFile } from "./migration-files";
 import { type FileChange, planResource, Refusal } from "./resource";
 import { planService } from "./service";
+import { readSpec } from "./spec";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const bin = (name: string) => path.join(root, "node_modules/.bin", name);
 
 const usage = `usage:
-  npm run generate -- resource <name> <field>:<type>[?][:unique] ... [--plural <plural>] [--dry-run]
-      types: string text int bigint bool decimal timestamp uuid enum(a|b|c) ref(<resource>)
-      e.g.   npm run generate -- resource warehouse name:string:unique city:text?
+  npm run generate -- resource <name> <field>:<type>[?][:unique][:sort] ... [--plural <plural>] [--dry-run]
+      types: string string(n) char(n) text int bigint bool decimal timestamp uuid enum(a|b|c) ref(<resource>)
+      e.g.   npm run generate -- resource warehouse name:string:unique:sort city:text?
+  npm run generate -- resource --spec <file.json> [--dry-run]
+      e.g.   scripts/generate/specs/product.json (docs/generator.md describes the format)
   npm run generate -- service <name> [--without-products] [--dry-run]
   npm run generate -- [resource|service] --help`;
 
@@ -23,10 +27,11 @@ interface Arguments {
   dryRun: boolean;
   withoutProducts: boolean;
   plural: string | undefined;
+  spec: string | undefined;
 }
 
 function parseArguments(argv: string[]): Arguments {
-  const result: Arguments = { positional: [], help: false, dryRun: false, withoutProducts: false, plural: undefined };
+  const result: Arguments = { positional: [], help: false, dryRun: false, withoutProducts: false, plural: undefined, spec: undefined };
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index] ?? "";
     if (arg === "--help" || arg === "-h") result.help = true;
@@ -36,6 +41,10 @@ function parseArguments(argv: string[]): Arguments {
       result.plural = argv[++index];
       if (result.plural === undefined) throw new Refusal("--plural needs a value.");
     } else if (arg.startsWith("--plural=")) result.plural = arg.slice("--plural=".length);
+    else if (arg === "--spec") {
+      result.spec = argv[++index];
+      if (result.spec === undefined) throw new Refusal("--spec needs a file.");
+    } else if (arg.startsWith("--spec=")) result.spec = arg.slice("--spec=".length);
     else if (arg.startsWith("--")) throw new Refusal(`unknown option ${arg}.`);
     else result.positional.push(arg);
   }
@@ -103,8 +112,15 @@ function main(argv: string[]): void {
   }
   const [command, name, ...rest] = args.positional;
   if (command === "resource") {
-    if (!name) throw new Refusal("resource needs a name.");
-    const { resource, changes } = planResource({ root, name, plural: args.plural, fieldSpecs: rest });
+    if (args.spec !== undefined && (name !== undefined || args.plural !== undefined))
+      throw new Refusal("--spec names the resource and its fields: give no name, fields or --plural with it.");
+    if (!name && args.spec === undefined) throw new Refusal("resource needs a name.");
+    // A relative spec path is relative to where npm was run from, not to the repository root.
+    const spec =
+      args.spec === undefined
+        ? { name: name ?? "", plural: args.plural, fieldSpecs: rest }
+        : readSpec(path.resolve(process.env.INIT_CWD ?? process.cwd(), args.spec));
+    const { resource, changes } = planResource({ root, spec });
     if (args.dryRun) {
       listPlan(changes, [], [`create  ${nextMigrationFile(root, resource.names.snakePlural)} (drizzle-kit generate)`]);
       return;

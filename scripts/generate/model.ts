@@ -1,26 +1,30 @@
-// The resource model every template reads: names in each casing and the parsed fields.
+// The resolved resource every template reads: a spec with its names, column names, references and
+// derived list settings worked out and checked (resolve.ts).
+import type { ResourceNames } from "../../src/modules/crud/names";
 
-export type FieldType = "string" | "text" | "int" | "bigint" | "bool" | "decimal" | "timestamp" | "uuid" | "enum" | "ref";
+export type FieldType = "string" | "char" | "text" | "int" | "bigint" | "bool" | "decimal" | "timestamp" | "uuid" | "enum" | "ref";
 
-export interface Names {
-  /** As typed: kebab-case singular, e.g. `stock-item`. */
-  kebab: string;
-  kebabPlural: string;
-  camel: string;
-  camelPlural: string;
-  pascal: string;
-  pascalPlural: string;
-  snakePlural: string;
-  /** Words for prose: `stock item`, `stock items`. */
-  words: string;
-  wordsPlural: string;
-}
+export type Literal = string | number | boolean;
 
 export interface Reference {
-  /** The referenced resource's names; `productInput`-style factory lives in `inputModule`. */
-  names: Names;
-  /** Module path (from test/contract/) exporting `<camel>Input(tag, overrides)`. */
+  names: ResourceNames;
+  /** Module (from test/contract/) exporting `<camel>Input`: `./target` for products, else the resource's contract. */
   inputModule: string;
+}
+
+export interface Filter {
+  name: string;
+  op: "eq" | "gte" | "lte";
+  description: string | undefined;
+}
+
+/** What the API says of a field beyond its column (crud/fields.ts `FieldOptions`). */
+export interface ApiOptions {
+  description: string | undefined;
+  example: Literal | undefined;
+  pattern: { regex: string; message: string } | undefined;
+  min: number | undefined;
+  max: number | undefined;
 }
 
 export interface Field {
@@ -29,46 +33,37 @@ export interface Field {
   /** snake_case column name. */
   column: string;
   type: FieldType;
+  /** Characters of a `string` (varchar) or `char` column. */
+  length: number | undefined;
   optional: boolean;
   unique: boolean;
+  default: Literal | undefined;
   enumValues: string[];
   reference: Reference | undefined;
+  api: ApiOptions;
+  sort: boolean;
+  search: boolean;
+  filters: Filter[];
+}
+
+export interface ExtraIndex {
+  name: string;
+  fields: string[];
+  why: string | undefined;
+}
+
+export interface ExtraCheck {
+  name: string;
+  sql: string;
+  why: string | undefined;
 }
 
 export interface Resource {
-  names: Names;
+  names: ResourceNames;
+  /** The plural as declared, when the simple English one is not it. */
+  plural: string | undefined;
   fields: Field[];
-}
-
-const words = (name: string) => name.split("-");
-const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
-
-/** Simple English plural of the last word: box → boxes, category → categories, item → items. */
-export function pluralise(word: string): string {
-  if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
-  if (/(s|x|z|ch|sh)$/.test(word)) return `${word}es`;
-  return `${word}s`;
-}
-
-export function namesOf(kebab: string, kebabPlural?: string): Names {
-  const parts = words(kebab);
-  const last = parts.at(-1) ?? kebab;
-  const plural = kebabPlural ?? [...parts.slice(0, -1), pluralise(last)].join("-");
-  const camel = (name: string) =>
-    words(name)
-      .map((part, index) => (index === 0 ? part : capitalise(part)))
-      .join("");
-  return {
-    kebab,
-    kebabPlural: plural,
-    camel: camel(kebab),
-    camelPlural: camel(plural),
-    pascal: capitalise(camel(kebab)),
-    pascalPlural: capitalise(camel(plural)),
-    snakePlural: words(plural).join("_"),
-    words: words(kebab).join(" "),
-    wordsPlural: words(plural).join(" "),
-  };
+  extras: { indexes: ExtraIndex[]; checks: ExtraCheck[] };
 }
 
 /** `stock-item` or `stockItem` or `stock_item` → `stock-item`. */

@@ -28,6 +28,8 @@ const KEEP_TESTS = new Set(["test/contract/target.ts", ...RUNNERS]);
 const MIGRATIONS_TO_KEEP = ["drizzle/0007_require_role.sql"];
 
 const LOAD_FILES = ["scripts/load.ts", "scripts/lib/load-workload.ts", "test/tooling/load.test.ts"];
+/** Products' spec and the test that regenerates products from it. */
+const PRODUCT_SPEC_FILES = ["scripts/generate/specs/product.json", "test/unit/generator-products.test.ts"];
 
 function filesBelow(root: string, dir: string): string[] {
   const full = path.join(root, dir);
@@ -93,7 +95,7 @@ export function planService({ root, name, withoutProducts }: { root: string; nam
     });
     removeTests(root, deletions, edit);
     edit("test/contract/target.ts", (text) => text.replace(/\nexport function productInput\([\s\S]*?\n\}\n/, ""));
-    for (const file of LOAD_FILES) if (existsSync(path.join(root, file))) deletions.push(file);
+    for (const file of [...LOAD_FILES, ...PRODUCT_SPEC_FILES]) if (existsSync(path.join(root, file))) deletions.push(file);
     edit("package.json", (text) => text.replace(/^ *"load": "tsx scripts\/load\.ts",\n/m, ""));
     edit("src/db/schema.ts", (text) => text.replace(/^export \* from "\.\.\/modules\/products\/products\.table";\n/m, ""));
     edit("src/modules/index.ts", (text) =>

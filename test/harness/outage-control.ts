@@ -31,7 +31,7 @@ export interface OutageControl {
   close(): Promise<void>;
 }
 
-export async function startOutageControl(adminUrl: string): Promise<OutageControl> {
+export async function startOutageControl(adminUrl: string, postgresTemplate: string): Promise<OutageControl> {
   let postgres: RestartablePostgres | undefined;
   let endpoint: SqlOverHttpEndpoint | undefined;
   let endpointPort = 0;
@@ -72,7 +72,7 @@ export async function startOutageControl(adminUrl: string): Promise<OutageContro
   const actions: Record<string, () => Promise<unknown>> = {
     "/start": async () => {
       if (postgres) await postgres.start();
-      else postgres = await startRestartablePostgres();
+      else postgres = await startRestartablePostgres(postgresTemplate);
       return { databaseUrl: postgres.databaseUrl, user: postgres.user };
     },
     "/stop": async () => {

@@ -1,7 +1,6 @@
-import os from "node:os";
-import path from "node:path";
 import { createDatabase, dropDatabase, type RunningPostgres, startEmbeddedPostgres } from "../../scripts/lib/embedded-postgres";
 import { applyMigrations } from "../../scripts/lib/migrations";
+import { freshClusterCopy } from "./cluster-cache";
 
 export interface TestDatabase {
   /** URL of a throwaway database made for this run, migrated. */
@@ -21,10 +20,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const external = process.env.TEST_DATABASE_URL;
   const server = external
     ? undefined
-    : await startEmbeddedPostgres({
-        dataDir: path.join(os.tmpdir(), `product-service-test-${process.pid}-${Date.now()}`),
-        fast: true,
-      });
+    : await startEmbeddedPostgres({ dataDir: await freshClusterCopy("product-service-test-"), fast: true });
   const adminUrl = external ?? (server as RunningPostgres).adminUrl;
   const name = `product_service_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const url = await createDatabase(adminUrl, name);

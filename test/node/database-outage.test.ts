@@ -1,12 +1,12 @@
 import net from "node:net";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import { openClient } from "../../scripts/lib/pg-client";
 import { outageContract } from "../contract/outage.contract";
 import { startRestartablePostgres } from "../harness/restartable-postgres";
 import { createNodeTarget } from "./app-target";
 
 // A Postgres of this file's own, stopped and started under one long-lived node-postgres pool.
-const postgres = await startRestartablePostgres();
+const postgres = await startRestartablePostgres(inject("postgresTemplate"));
 const settings = { readyTimeoutMs: 1_000, requestTimeoutMs: 3_000 };
 const target = createNodeTarget({
   DATABASE_URL: postgres.databaseUrl,

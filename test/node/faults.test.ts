@@ -4,7 +4,7 @@ import { createDatabase, dropDatabase } from "../../scripts/lib/embedded-postgre
 import { applyMigrations } from "../../scripts/lib/migrations";
 import { openClient } from "../../scripts/lib/pg-client";
 import { type SeedUser, seedUsers } from "../../scripts/lib/seed-users";
-import { startServer } from "../../src/node-server";
+import { startServer } from "../../src/node/start-server";
 import { startRestartablePostgres } from "../harness/restartable-postgres";
 import { count5xx, quantile, runWriteLoad, statusSummary, type WriteLoadResult } from "../harness/write-load";
 
@@ -146,7 +146,7 @@ describe("faults under write load (Node server over HTTP)", () => {
       })();
       let load: WriteLoadResult;
       try {
-        load = await runWriteLoad({ send: poster(origin, token), writers: 12, durationMs: 8_000, settleMs: 8_000, tag });
+        load = await runWriteLoad({ send: poster(origin, token), writers: 12, durationMs: 5_000, settleMs: 8_000, tag });
       } finally {
         running = false;
         await killing;
@@ -191,7 +191,7 @@ describe("faults under write load (Node server over HTTP)", () => {
     let server: Awaited<ReturnType<typeof startServer>> | undefined;
     beforeAll(async () => {
       // A Postgres of this test's own: stopping the run's shared one would break every other test.
-      postgres = await startRestartablePostgres();
+      postgres = await startRestartablePostgres(inject("postgresTemplate"));
       server = await startServer(
         {
           DATABASE_URL: postgres.databaseUrl,

@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { cp, mkdtemp, readdir, readFile, rm, symlink } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -98,6 +98,24 @@ async function vitestRun(dir: string, command: string, args: string[], timeout: 
   };
 }
 
+/** What docs/generator.md's "Add a field" adds after the suite passed: one column line; the API and the migration follow from it. */
+const addedFieldTest = `import { afterAll, expect, it } from "vitest";
+import { json, uniqueTag } from "../contract/target";
+import { warehouseInput } from "../contract/warehouses.contract";
+import { createNodeTarget } from "./app-target";
+
+const target = createNodeTarget();
+afterAll(() => target.database.close());
+
+it("an added field round-trips through POST and GET", async () => {
+  const created = await target.fetch("/api/v1/warehouses", json(await warehouseInput(target, uniqueTag(), { note: "fragile" })));
+  expect(created.status, await created.clone().text()).toBe(201);
+  const { id, note } = (await created.json()) as { id: string; note: string | null };
+  expect(note).toBe("fragile");
+  expect(((await (await target.fetch(\`/api/v1/warehouses/\${id}\`)).json()) as { note: string | null }).note).toBe("fragile");
+});
+`;
+
 afterAll(async () => {
   await Promise.all(copies.map((dir) => rm(dir, { recursive: true, force: true })));
 });
@@ -116,6 +134,10 @@ describe.concurrent("npm run generate", () => {
       [["resource", "gadget", "version:int"], /reserved/],
       [["resource", "gadget", "owner:ref(nothing)"], /no resource "nothing"/],
       [["resource", "inventory-adjustment-reason-with-a-much-longer-name", "name:string"], /statement names over 63 bytes/],
+      [["resource", "gadget", "name:int:sort?"], /cannot parse field/],
+      [["resource", "gadget", "name:text?:sort"], /only required .* can be sorted by/],
+      [["resource", "gadget", "--spec", "spec.json"], /--spec names the resource/],
+      [["resource", "--spec", "no-such-spec.json"], /cannot read the spec/],
     ];
     const outcomes = await Promise.all(refusals.map(([args]) => generate(dir, ...args)));
     for (const [index, refused] of outcomes.entries()) {
@@ -123,12 +145,12 @@ describe.concurrent("npm run generate", () => {
       expect(refused.output).toMatch(refusals[index]?.[1] ?? /^$/);
       expect(refused.output).toContain("Nothing was written.");
     }
-    const dryRun = await generate(dir, "resource", "warehouse", "name:string:unique", "city:text?", "--dry-run");
+    const dryRun = await generate(dir, "resource", "warehouse", "name:string:unique:sort", "city:text?", "--dry-run");
     expect(dryRun.code, dryRun.output).toBe(0);
     expect(dryRun.output).toContain("create  src/modules/warehouses/warehouses.table.ts");
     expect(await fingerprint(dir)).toBe(before);
 
-    const warehouse = await generate(dir, "resource", "warehouse", "name:string:unique", "city:text?");
+    const warehouse = await generate(dir, "resource", "warehouse", "name:string:unique:sort", "city:text?");
     expect(warehouse.code, warehouse.output).toBe(0);
     const stock = await generate(
       dir,
@@ -136,7 +158,7 @@ describe.concurrent("npm run generate", () => {
       "stock-item",
       "warehouse:ref(warehouse)",
       "sku:string:unique",
-      "quantity:int",
+      "quantity:int:sort",
       "weight:decimal?",
       "active:bool",
       "received:timestamp?",
@@ -147,16 +169,18 @@ describe.concurrent("npm run generate", () => {
     expect(stock.code, stock.output).toBe(0);
     const written = [
       "src/modules/stock-items/stock-items.table.ts",
-      "src/modules/stock-items/stock-items.schemas.ts",
-      "src/modules/stock-items/stock-items.routes.ts",
-      "src/modules/stock-items/stock-items.repository.ts",
-      "src/modules/stock-items/stock-items.handlers.ts",
+      "src/modules/stock-items/stock-items.ts",
       "src/modules/stock-items/index.ts",
       "test/contract/stock-items.contract.ts",
     ];
     for (const file of written) expect(stock.output).toContain(`create  ${file}`);
+    expect(await readdir(path.join(dir, "src/modules/stock-items"))).toHaveLength(3);
+    // A spec file: lengths, a default, a pattern, bounds with range filters, several sorts, declared extras.
+    const supplier = await generate(dir, "resource", "--spec", "scripts/generate/specs/supplier.json");
+    expect(supplier.code, supplier.output).toBe(0);
+    expect(supplier.output).toContain("create  src/modules/suppliers/suppliers.ts");
     const drizzle = await readdir(path.join(dir, "drizzle"));
-    expect(drizzle.filter((file) => /_(warehouses|stock_items)\.sql$/.test(file))).toHaveLength(2);
+    expect(drizzle.filter((file) => /_(warehouses|stock_items|suppliers)\.sql$/.test(file))).toHaveLength(3);
     expect(await readFile(path.join(dir, "src/modules/index.ts"), "utf8")).toContain('.route("/stock-items", stockItemsRouter)');
     const again = await generate(dir, "resource", "warehouse", "name:string");
     expect(again.output).toMatch(/exists already/);
@@ -165,6 +189,8 @@ describe.concurrent("npm run generate", () => {
       ...written,
       "src/modules/warehouses",
       "test/contract/warehouses.contract.ts",
+      "src/modules/suppliers",
+      "test/contract/suppliers.contract.ts",
       "src/modules/index.ts",
       "src/db/schema.ts",
       "test/node/contract.test.ts",
@@ -176,15 +202,48 @@ describe.concurrent("npm run generate", () => {
       vitestRun(
         dir,
         bin("vitest"),
-        ["run", "--project", "node", "test/node/contract.test.ts", "-t", "^(warehouses|stock items) \\(node\\)"],
+        ["run", "--project", "node", "test/node/contract.test.ts", "-t", "^(warehouses|stock items|suppliers) \\(node\\)"],
         400_000,
       ),
     ]);
     expect(errors).toEqual([]);
     expect(lint.code, lint.output).toBe(0);
     expect(tests.failed, tests.output).toBe(0);
-    expect(tests.passed, tests.output).toBeGreaterThan(50);
-  }, 420_000);
+    expect(tests.passed, tests.output).toBeGreaterThan(150);
+
+    // Add a field, as docs/generator.md says: one column line, npm run db:generate, and the suite still passes.
+    const tableFile = path.join(dir, "src/modules/warehouses/warehouses.table.ts");
+    const table = await readFile(tableFile, "utf8");
+    expect(table).toContain('    city: text("city"),\n');
+    await writeFile(tableFile, table.replace('    city: text("city"),\n', '    city: text("city"),\n    note: text("note"),\n'));
+    const migrationsBefore = new Set(await readdir(path.join(dir, "drizzle")));
+    const dbGenerate = await run(dir, "npm", ["run", "db:generate"]);
+    expect(dbGenerate.code, dbGenerate.output).toBe(0);
+    const added = (await readdir(path.join(dir, "drizzle"))).filter((file) => !migrationsBefore.has(file));
+    expect(added).toHaveLength(1);
+    expect(await readFile(path.join(dir, "drizzle", added[0] ?? ""), "utf8")).toMatch(/ALTER TABLE "warehouses" ADD COLUMN "note" text;/);
+    await writeFile(path.join(dir, "test/node/added-field.test.ts"), addedFieldTest);
+    const [afterErrors, afterTests] = await Promise.all([
+      typeErrors(dir, ["src/modules/warehouses", "test/node/added-field.test.ts"]),
+      vitestRun(
+        dir,
+        bin("vitest"),
+        [
+          "run",
+          "--project",
+          "node",
+          "test/node/contract.test.ts",
+          "test/node/added-field.test.ts",
+          "-t",
+          "^(warehouses \\(node\\)|an added field)",
+        ],
+        200_000,
+      ),
+    ]);
+    expect(afterErrors).toEqual([]);
+    expect(afterTests.failed, afterTests.output).toBe(0);
+    expect(afterTests.passed, afterTests.output).toBeGreaterThan(30);
+  }, 600_000);
 
   it("turns the repository into another service without products, whose whole npm test passes", async ({ annotate }) => {
     const dir = await copyRepository("service");

@@ -9,7 +9,7 @@ const root = path.resolve(import.meta.dirname, "../..");
 describe("npm run load", () => {
   it("drives a short mixed workload and finds the database exactly as acknowledged", { timeout: 60_000 }, async () => {
     // DATABASE_URL: the run's server, on which the script makes (and drops) a throwaway database of its own.
-    const { stdout } = await run(path.join(root, "node_modules/.bin/tsx"), ["scripts/load.ts", "--duration", "5", "--concurrency", "8"], {
+    const { stdout } = await run(path.join(root, "node_modules/.bin/tsx"), ["scripts/load.ts", "--duration", "2", "--concurrency", "8"], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: inject("adminDatabaseUrl") },
       timeout: 50_000,

@@ -16,23 +16,8 @@ import { createDatabase, dropDatabase } from "../../scripts/lib/embedded-postgre
 import { openClient } from "../../scripts/lib/pg-client";
 import { smokeTest } from "../../scripts/smoke-test";
 import { DEVELOPMENT_JWT_SECRET } from "../../src/config";
-import { authContract } from "../contract/auth.contract";
-import { cacheControlContract } from "../contract/cache-control.contract";
-import { emailIdentityContract } from "../contract/email-identity.contract";
-import { errorsContract } from "../contract/errors.contract";
 import { createHttpTarget } from "../contract/http-target";
-import { idempotencyContract } from "../contract/idempotency.contract";
-import { jsonBodiesContract } from "../contract/json-bodies.contract";
-import { nextLinkContract } from "../contract/next-link.contract";
-import { noOpPatchContract } from "../contract/no-op-patch.contract";
-import { operationsContract } from "../contract/operations.contract";
-import { problemTypesContract } from "../contract/problem-types.contract";
-import { productsContract } from "../contract/products.contract";
-import { productsHttpContract } from "../contract/products-http.contract";
-import { productsRevisionsContract } from "../contract/products-revisions.contract";
-import { searchUnicodeContract } from "../contract/search-unicode.contract";
-import { sessionsContract } from "../contract/sessions.contract";
-import { usersListContract } from "../contract/users-list.contract";
+import { registerContractSuites } from "../contract/suites";
 import { dockerRuntime } from "./dockerfile";
 
 const run = promisify(execFile);
@@ -235,22 +220,7 @@ describe("the Docker artefact (dist/ + production-only node_modules), run as the
   }, 30_000);
 });
 
-productsContract(target);
-productsHttpContract(target);
-errorsContract(target);
-operationsContract(target);
-problemTypesContract(target);
-authContract(target);
-sessionsContract(target);
-idempotencyContract(target);
-usersListContract(target);
-searchUnicodeContract(target);
-emailIdentityContract(target);
-cacheControlContract(target);
-nextLinkContract(target);
-jsonBodiesContract(target);
-noOpPatchContract(target);
-productsRevisionsContract(target);
+registerContractSuites(target, process.env.CONTRACT);
 
 describe("the Docker artefact's shutdown", () => {
   it("exits 0 on SIGTERM (the container's stop signal)", async () => {

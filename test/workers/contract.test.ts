@@ -1,38 +1,6 @@
-import { authContract } from "../contract/auth.contract";
-import { cacheControlContract } from "../contract/cache-control.contract";
-import { concurrencyContract } from "../contract/concurrency.contract";
-import { emailIdentityContract } from "../contract/email-identity.contract";
-import { errorsContract } from "../contract/errors.contract";
-import { idempotencyContract } from "../contract/idempotency.contract";
-import { jsonBodiesContract } from "../contract/json-bodies.contract";
-import { nextLinkContract } from "../contract/next-link.contract";
-import { noOpPatchContract } from "../contract/no-op-patch.contract";
-import { operationsContract } from "../contract/operations.contract";
-import { problemTypesContract } from "../contract/problem-types.contract";
-import { productsContract } from "../contract/products.contract";
-import { productsHttpContract } from "../contract/products-http.contract";
-import { productsRevisionsContract } from "../contract/products-revisions.contract";
-import { searchUnicodeContract } from "../contract/search-unicode.contract";
-import { sessionsContract } from "../contract/sessions.contract";
-import { usersListContract } from "../contract/users-list.contract";
+import { env } from "cloudflare:test";
+import { registerContractSuites } from "../contract/suites";
 import { createWorkerTarget } from "./worker-target";
 
-const target = createWorkerTarget();
-
-productsContract(target);
-productsHttpContract(target);
-errorsContract(target);
-operationsContract(target);
-problemTypesContract(target);
-authContract(target);
-sessionsContract(target);
-idempotencyContract(target);
-concurrencyContract(target);
-usersListContract(target);
-searchUnicodeContract(target);
-emailIdentityContract(target);
-cacheControlContract(target);
-nextLinkContract(target);
-jsonBodiesContract(target);
-noOpPatchContract(target);
-productsRevisionsContract(target);
+// CONTRACT reaches workerd as a binding (vitest.config.ts): the test Worker has no process.env of the host.
+registerContractSuites(createWorkerTarget(), env.CONTRACT);

@@ -6,5 +6,7 @@ declare namespace Cloudflare {
     /** The fuzz suite's seed and runs (`npm run fuzz`); empty in `npm test`. */
     FUZZ_SEED: string;
     FUZZ_RUNS: string;
+    /** Contract suites to run alone (`CONTRACT=errors,auth`, test/contract/suites.ts); empty: all. */
+    CONTRACT: string;
   }
 }

@@ -1,54 +1,116 @@
-import type { Resource } from "../model";
-import { column, columnImports } from "./field-code";
-import { searchFields } from "./schemas";
+// `<plural>.table.ts`: the fields' one definition, their columns, and the indexes and checks the
+// spec implies (list sorts, search, references, bounds, enums) plus its declared extras.
+import type { Field, Resource } from "../model";
+
+const builders: Record<Field["type"], string> = {
+  string: "varchar",
+  char: "char",
+  text: "text",
+  int: "integer",
+  bigint: "bigint",
+  bool: "boolean",
+  decimal: "numeric",
+  timestamp: "timestamp",
+  uuid: "uuid",
+  enum: "text",
+  ref: "uuid",
+};
+
+function column(field: Field, table: string): string {
+  const name = JSON.stringify(field.column);
+  const options = {
+    string: `, { length: ${field.length} }`,
+    char: `, { length: ${field.length} }`,
+    bigint: ', { mode: "number" }',
+    decimal: ", { precision: 14, scale: 2 }",
+    timestamp: ", { withTimezone: true, precision: 3 }",
+    enum: `, { enum: ${JSON.stringify(field.enumValues)} }`,
+  }[field.type as string];
+  let code = `${builders[field.type]}(${name}${options ?? ""})`;
+  if (!field.optional) code += ".notNull()";
+  if (field.default !== undefined) code += `.default(${JSON.stringify(field.default)})`;
+  if (field.unique) code += `.unique(${JSON.stringify(`${table}_${field.column}_unique`)})`;
+  if (field.reference) code += `.references(() => ${field.reference.names.camelPlural}.id, { onDelete: "restrict" })`;
+  return code;
+}
+
+/** `a >= 0`, `a <= 9`, or both: the API's bounds of a number, kept by the table for every writer. */
+function rangeCheck(field: Field, table: string): string | undefined {
+  const { min, max } = field.api;
+  if ((field.type !== "int" && field.type !== "bigint") || (min === undefined && max === undefined)) return undefined;
+  const value = `\${table.${field.name}}`;
+  const bounds = [...(min === undefined ? [] : [`${value} >= ${min}`]), ...(max === undefined ? [] : [`${value} <= ${max}`])];
+  return `check(${JSON.stringify(`${table}_${field.column}_range`)}, sql\`${bounds.join(" and ")}\`)`;
+}
 
 export function tableTemplate(resource: Resource): string {
-  const { names, fields } = resource;
+  const { names, fields, extras } = resource;
   const table = names.snakePlural;
+  const named = (suffix: string) => JSON.stringify(`${table}_${suffix}`);
+  const on = (name: string) => `table.${name}`;
+  const sorted = fields.filter((field) => field.sort);
+  const searched = fields.filter((field) => field.search);
+  // A sorted reference's (column, id) index serves its foreign key too.
+  const referenced = fields.filter((field) => field.reference && !field.sort);
+  const ranges = fields.flatMap((field) => rangeCheck(field, table) ?? []);
+  const lines = [
+    "// One index per list sort, with id as the keyset tie-breaker.",
+    `index(${named("created_at_id_idx")}).on(table.createdAt, table.id)`,
+    ...sorted.map((field) => `index(${named(`${field.column}_id_idx`)}).on(${on(field.name)}, table.id)`),
+    ...(referenced.length > 0 ? ["// Filters by a reference, and deletes of the rows it names, look it up here."] : []),
+    ...referenced.map((field) => `index(${named(`${field.column}_idx`)}).on(${on(field.name)})`),
+    ...extras.indexes.flatMap((index) => [
+      ...(index.why ? [`// ${index.why}`] : []),
+      `index(${JSON.stringify(index.name)}).on(${index.fields.map(on).join(", ")})`,
+    ]),
+    ...(searched.length > 0
+      ? ["// `q` is a case-insensitive substring match of folded text: trigram indexes on the same expression serve it."]
+      : []),
+    ...searched.map(
+      (field) => `index(${named(`${field.column}_folded_trgm_idx`)}).using("gin", sql\`\${folded(${on(field.name)})} gin_trgm_ops\`)`,
+    ),
+    ...ranges,
+    ...fields
+      .filter((field) => field.type === "enum")
+      .map(
+        (field) =>
+          `check(${named(`${field.column}_known`)}, sql\`\${${on(field.name)}} in (${field.enumValues.map((value) => `'${value}'`).join(", ")})\`)`,
+      ),
+    ...extras.checks.flatMap((check) => [
+      ...(check.why ? [`// ${check.why}`] : []),
+      `check(${JSON.stringify(check.name)}, sql\`${check.sql.replace(/\{(\w+)\}/g, (_, name: string) => `\${${on(name)}}`)}\`)`,
+    ]),
+    `check(${named("version_positive")}, sql\`\${table.version} >= 1\`)`,
+  ].map((line) => (line.startsWith("//") ? line : `${line},`));
+
+  const pgCore = new Set(["check", "index", "pgTable", ...fields.map((field) => builders[field.type])]);
   const references = fields.flatMap((field) =>
-    field.type === "ref" && field.reference
+    field.reference
       ? [
           `import { ${field.reference.names.camelPlural} } from "../${field.reference.names.kebabPlural}/${field.reference.names.kebabPlural}.table";`,
         ]
       : [],
   );
-  const indexes = [`    index("${table}_created_at_id_idx").on(table.createdAt, table.id),`];
-  for (const field of fields) {
-    if (field.type === "ref") indexes.push(`    index("${table}_${field.column}_idx").on(table.${field.name}),`);
-  }
-  const search = searchFields(resource);
-  if (search.length > 0) indexes.push("    // `q` matches folded text (db/search.ts): trigram indexes on the same expression serve it.");
-  for (const field of search)
-    indexes.push(
-      `    index("${table}_${field.column}_folded_trgm_idx").using("gin", sql\`\${folded(table.${field.name})} gin_trgm_ops\`),`,
-    );
-  for (const field of fields) {
-    if (field.type === "enum")
-      indexes.push(
-        `    check("${table}_${field.column}_known", sql\`\${table.${field.name}} in (${field.enumValues.map((value) => `'${value}'`).join(", ")})\`),`,
-      );
-  }
-  indexes.push(`    check("${table}_version_positive", sql\`\${table.version} >= 1\`),`);
-  return `import { sql } from "drizzle-orm";
-import { ${columnImports(resource).join(", ")} } from "drizzle-orm/pg-core";
-${search.length > 0 ? 'import { folded } from "../../db/search";\n' : ""}${[...new Set(references)].join("\n")}${references.length > 0 ? "\n" : ""}
+  const imports = [
+    'import { sql } from "drizzle-orm";',
+    `import { ${[...pgCore].sort().join(", ")} } from "drizzle-orm/pg-core";`,
+    'import { resourceId, resourceStamps } from "../../db/resource-table";',
+    ...(searched.length > 0 ? ['import { folded } from "../../db/search";'] : []),
+    ...new Set(references),
+  ];
+  return `${imports.join("\n")}
+
+/** ${names.article === "an" ? "An" : "A"} ${names.words}'s fields are these columns; ${names.kebabPlural}.ts adds what the API says of them. */
 export const ${names.camelPlural} = pgTable(
   "${table}",
   {
-    id: uuid("id").primaryKey(),
+    ...resourceId(),
 ${fields.map((field) => `    ${field.name}: ${column(field, table)},`).join("\n")}
-    version: integer("version").notNull().default(1),
-    // Millisecond precision: the API exposes milliseconds and keyset cursors carry them exactly.
-    createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    ...resourceStamps(),
   },
   (table) => [
-    // The list's keyset order (createdAt, id); every reference gets an index for its filter and for the foreign key.
-${indexes.join("\n")}
+${lines.map((line) => `    ${line}`).join("\n")}
   ],
 );
-
-export type ${names.pascal}Row = typeof ${names.camelPlural}.$inferSelect;
-export type New${names.pascal}Row = typeof ${names.camelPlural}.$inferInsert;
 `;
 }

@@ -20,6 +20,7 @@ export const products = pgTable(
     index("products_created_at_id_idx").on(table.createdAt, table.id),
     index("products_name_id_idx").on(table.name, table.id),
     index("products_price_cents_id_idx").on(table.priceCents, table.id),
+    // The currency filter with a price range reads one range of this index.
     index("products_currency_price_cents_idx").on(table.currency, table.priceCents),
     // `q` is a case-insensitive substring match of folded text: trigram indexes on the same expression serve it.
     index("products_name_folded_trgm_idx").using("gin", sql`${folded(table.name)} gin_trgm_ops`),
