@@ -17,9 +17,11 @@ const OLD = { kebab: "product-service", snake: "product_service", title: "Produc
  */
 const USES_PRODUCTS =
   /\/api\/v1\/products|productInput|productsContract|modules\/products|demo-products|listProducts|createProduct|ProductSchema|products\.table/;
-/** Files that call the contract suites: they keep the others and lose the removed ones' imports and calls. */
+/** The contract suites' list: it keeps the other suites and loses the removed ones' imports and entries. */
+const SUITES = "test/contract/suites.ts";
+/** The runners iterate the list (an empty one too), so they stay as they are. */
 const RUNNERS = ["test/node/contract.test.ts", "test/workers/contract.test.ts", "test/tooling/parity.test.ts"];
-const KEEP_TESTS = new Set(["test/contract/target.ts", ...RUNNERS]);
+const KEEP_TESTS = new Set(["test/contract/target.ts", SUITES, ...RUNNERS]);
 /** `npm run load` drives and verifies a products workload: without products it has nothing to do. */
 /**
  * Hand-written migrations every service needs although no table declares them (a new service's
@@ -155,25 +157,18 @@ function removeTests(root: string, deletions: string[], edit: (file: string, tra
     if (usedByGone && !kept.some((file) => file !== helper && importsOf(file).includes(helper))) gone.add(helper);
   }
   deletions.push(...gone);
-  for (const runner of RUNNERS) {
-    edit(runner, (source) => {
-      let result = source;
-      for (const file of gone) {
-        if (!file.startsWith("test/contract/")) continue;
-        const module = `../contract/${path.posix.basename(file, ".ts")}`.replaceAll(".", "\\.");
-        const imported = new RegExp(`^import \\{ ([\\w, ]+) \\} from "${module}";\\n`, "m").exec(result);
-        if (!imported) continue;
-        result = result.replace(imported[0], "");
-        for (const name of (imported[1] ?? "").split(",").map((item) => item.trim())) {
-          result = result.replace(new RegExp(`^${name}\\(target[^\\n]*\\);\\n`, "gm"), "");
-        }
+  edit(SUITES, (source) => {
+    let result = source;
+    for (const file of gone) {
+      if (!file.startsWith("test/contract/")) continue;
+      const module = `./${path.posix.basename(file, ".ts")}`.replaceAll(".", "\\.");
+      const imported = new RegExp(`^import \\{ ([\\w, ]+) \\} from "${module}";\\n`, "m").exec(result);
+      if (!imported) continue;
+      result = result.replace(imported[0], "");
+      for (const name of (imported[1] ?? "").split(",").map((item) => item.trim())) {
+        result = result.replace(new RegExp(`^ *\\{ name: "[^"]+", run: ${name}\\b[^\\n]*\\},?\\n`, "gm"), "");
       }
-      if (/^\w+Contract\(target/m.test(result)) return result;
-      // vitest fails a file without tests: keep the runner, with a note where contracts go.
-      result = /^import \{ ([^}]*) \} from "vitest";$/m.test(result)
-        ? result.replace(/^import \{ ([^}]*) \} from "vitest";$/m, (_, names: string) => `import { ${names}, it } from "vitest";`)
-        : `import { it } from "vitest";\n${result}`;
-      return `${result.trimEnd()}\n\nit.todo("contracts of this service's resources (npm run generate -- resource …)");\n`;
-    });
-  }
+    }
+    return result;
+  });
 }
