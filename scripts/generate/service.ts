@@ -165,10 +165,21 @@ function removeTests(root: string, deletions: string[], edit: (file: string, tra
       const imported = new RegExp(`^import \\{ ([\\w, ]+) \\} from "${module}";\\n`, "m").exec(result);
       if (!imported) continue;
       result = result.replace(imported[0], "");
-      for (const name of (imported[1] ?? "").split(",").map((item) => item.trim())) {
-        result = result.replace(new RegExp(`^ *\\{ name: "[^"]+", run: ${name}\\b[^\\n]*\\},?\\n`, "gm"), "");
-      }
+      for (const name of (imported[1] ?? "").split(",").map((item) => item.trim())) result = withoutEntry(result, name);
     }
     return result;
   });
+}
+
+/** The list without the entry that runs `suite`: one line (`  { name: …, run: x },`) or several (`  {` … `  },`). */
+function withoutEntry(source: string, suite: string): string {
+  const lines = source.split("\n");
+  const at = lines.findIndex((line) => new RegExp(`\\brun: ${suite}\\b`).test(line));
+  if (at < 0) return source;
+  let start = at;
+  while (start > 0 && !/^ {2}\{/.test(lines[start] ?? "")) start--;
+  let end = start;
+  if (!/\},?$/.test(lines[start] ?? "")) while (end < lines.length - 1 && !/^ {2}\},?$/.test(lines[end] ?? "")) end++;
+  lines.splice(start, end - start + 1);
+  return lines.join("\n");
 }
