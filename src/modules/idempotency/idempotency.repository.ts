@@ -83,9 +83,12 @@ export class IdempotencyRepository {
         .returning({ key: idempotencyKeys.key }),
     );
     return retryIfDropped(() => read(this.db.with(lock, created, saved), created)).catch(async (error: unknown) => {
-      if (databaseErrorCode(error) === "23502") throw new KeyInUse();
-      // Only on this failure path, a second statement: was it the key, or another row with the same unique value?
-      const stored = isUniqueViolation(error) ? await this.find(scope) : undefined;
+      const busy = databaseErrorCode(error) === "23502";
+      // Only on these failure paths, a second statement. Busy: a twin holds the key's lock, or a finished
+      // request still did for a moment (Postgres reports a statement's error before its transaction lets go
+      // of its locks), in which case the key has its answer. Unique: was it the key, or another row's value?
+      const stored = busy || isUniqueViolation(error) ? await this.find(scope) : undefined;
+      if (busy && !stored) throw new KeyInUse();
       if (stored) throw new KeyAnswered(stored);
       throw error;
     });
