@@ -2,9 +2,7 @@ import type { Hook } from "@hono/zod-openapi";
 import type { z } from "zod";
 import type { AppEnv } from "./context";
 import { type FieldError, validationFailed } from "./errors";
-
-/** Fields the server owns: a client that sends them gets a precise message, not "unknown field". */
-const serverOwnedFields = new Set(["id", "version", "createdAt", "updatedAt"]);
+import { isServerOwned } from "./server-owned";
 
 const where: Record<string, string> = {
   json: "request body",
@@ -23,7 +21,8 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
       for (const key of issue.keys) {
         const path = base ? `${base}.${key}` : key;
         errors.push(
-          serverOwnedFields.has(key) && !base
+          // Fields the server owns get a precise message, not "unknown field".
+          isServerOwned(key) && !base
             ? { path, code: "read_only", message: `${key} is set by the server and cannot be written.` }
             : { path, code: "unknown_field", message: `${key} is not a known field.` },
         );

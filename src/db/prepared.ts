@@ -1,6 +1,7 @@
 import { getTableColumns, type Query } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./database";
+import { isOverlongIdentifier, MAX_IDENTIFIER_BYTES } from "./identifiers";
 import { isoInstant } from "./instants";
 
 /**
@@ -16,11 +17,11 @@ export type StatementRow<Table extends PgTable> = {
 /** Runs the statement on one request's database with its placeholders' values. */
 export type RowStatement<Row> = (db: Database, values: Record<string, unknown>) => Promise<Row[]>;
 
-/** Postgres cuts identifiers, statement names included, to 63 bytes: two long names could become one. */
-const MAX_NAME_BYTES = 63;
-
-/** True when Postgres would cut `name` short; `rowStatement` refuses such a name (and the generator, a resource that makes one). */
-export const isOverlongStatementName = (name: string) => new TextEncoder().encode(name).length > MAX_NAME_BYTES;
+/**
+ * True when Postgres would cut `name` short, so that two long names could become one statement;
+ * `rowStatement` refuses such a name (and the generator, a resource that makes one).
+ */
+export const isOverlongStatementName = isOverlongIdentifier;
 
 /**
  * A statement built by Drizzle once per process (per isolate on Workers)
@@ -51,7 +52,7 @@ export function rowStatement<Table extends PgTable>(
   build: (db: Database) => { toSQL(): Query },
   { planEachTime = false }: { planEachTime?: boolean } = {},
 ): RowStatement<StatementRow<Table>> {
-  if (isOverlongStatementName(name)) throw new Error(`statement name over ${MAX_NAME_BYTES} bytes: ${name}`);
+  if (isOverlongStatementName(name)) throw new Error(`statement name over ${MAX_IDENTIFIER_BYTES} bytes: ${name}`);
   const mapRows = rowMapper(table);
   let query: Query | undefined;
   return (db, values) => {

@@ -1,11 +1,11 @@
 // The statements helper every resource repository uses: a resource's prepared statements (see prepared.ts),
 // its keyset list and its failure-path read, built from its table and its list's declared sorts and filters.
-import { and, eq, getTableColumns, gte, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, gte, lte, type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Database } from "./database";
 import { keysetOrder } from "./keyset";
 import { flagBits, type RowStatement, rowStatement, rowStatementFamily, type StatementRow } from "./prepared";
-import type { FieldKey, ResourceOf, ResourceTable } from "./resource-table";
+import { type FieldKey, type ResourceOf, type ResourceTable, resourceColumns } from "./resource-table";
 import { containsPattern } from "./search";
 import { versionedChange } from "./versions";
 
@@ -67,8 +67,9 @@ export interface ResourceStatements<Table extends ResourceTable> {
 /**
  * Where a written field's value comes from. Drizzle's timestamp encoder calls `toISOString()` even on
  * null, so instants are bound past it, as the RFC 3339 text the API takes, and Postgres casts them.
+ * Every write of a resource binds its values this way (the idempotent create too, see crud/repository.ts).
  */
-function boundAsText(column: PgColumn): boolean {
+export function boundAsText(column: PgColumn): boolean {
   return column.dataType === "date";
 }
 
@@ -85,8 +86,8 @@ export function resourceStatements<Table extends ResourceTable>(
 ): ResourceStatements<Table> {
   // Drizzle's builders are typed for one known table; the kit builds for any, so it hands them the plain table type.
   const rows: PgTable = table;
-  const columns: Record<string, PgColumn> = getTableColumns(table);
-  const fields = Object.keys(columns).filter((key) => !["id", "version", "createdAt", "updatedAt"].includes(key)) as FieldKey<Table>[];
+  const { columns, fields: fieldColumns } = resourceColumns(table);
+  const fields = fieldColumns.map(([key]) => key);
   const written = (key: string) => {
     const column = columns[key] as PgColumn;
     return boundAsText(column) ? sql`${placeholder(key)}` : placeholder(key);

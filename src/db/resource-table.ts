@@ -1,6 +1,9 @@
 // The columns every resource table has, and the types the CRUD kit derives from a table: a resource's
 // fields are its table's other columns, so a field is defined once, where its column is.
+
+import { getTableColumns } from "drizzle-orm";
 import { integer, type PgColumn, type PgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { isServerOwned, type ServerOwned } from "../core/server-owned";
 import type { StatementRow } from "./prepared";
 
 /** `id`, first column of every resource table: a UUIDv7 the service makes (see core/uuid.ts). */
@@ -13,10 +16,6 @@ export const resourceStamps = () => ({
   createdAt: timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
-
-/** The server-owned columns: read-only in the API. */
-export const SERVER_OWNED = ["id", "version", "createdAt", "updatedAt"] as const;
-type ServerOwned = (typeof SERVER_OWNED)[number];
 
 /** A table made with `resourceId()` and `resourceStamps()`. */
 export type ResourceTable = PgTable & {
@@ -42,3 +41,10 @@ export type ResourceInput<Table extends ResourceTable> = {
 
 /** A merge-patch body: any of the fields. */
 export type ResourcePatch<Table extends ResourceTable> = Partial<ResourceInput<Table>>;
+
+/** Every column of the table by its property name, and its fields (the columns but the server-owned ones), in the table's order. */
+export function resourceColumns<Table extends ResourceTable>(table: Table) {
+  const columns: Record<string, PgColumn> = getTableColumns(table);
+  const fields = Object.entries(columns).filter((entry): entry is [FieldKey<Table>, PgColumn] => !isServerOwned(entry[0]));
+  return { columns, fields };
+}

@@ -3,14 +3,8 @@ import { getTableColumns } from "drizzle-orm";
 import { getTableConfig, type PgColumn } from "drizzle-orm/pg-core";
 import { StillReferenced, Taken, UnknownReference } from "../core/domain-errors";
 import { constraintName, databaseErrorCode } from "./errors";
+import { asPostgresKeepsIt } from "./identifiers";
 import type { ResourceTable } from "./resource-table";
-
-/** Postgres cuts identifiers to 63 bytes (at a character's end) and reports constraints by the cut name. */
-function asPostgresKeepsIt(name: string): string {
-  let kept = name;
-  while (new TextEncoder().encode(kept).length > 63) kept = kept.slice(0, -1);
-  return kept;
-}
 
 export interface WriteErrors {
   /** For inserts and updates: a taken unique value (`Taken`) or a reference to nothing (`UnknownReference`). */
@@ -24,25 +18,25 @@ export interface WriteErrors {
  * new unique or reference column is explained without a line here. `resource` is the name in prose.
  */
 export function writeErrors(table: ResourceTable, resource: string): WriteErrors {
-  const keyOf = new Map<PgColumn, string>(Object.entries(getTableColumns(table)).map(([key, column]) => [column, key]));
+  const columns = Object.entries(getTableColumns(table));
+  const keyOf = new Map<PgColumn, string>(columns.map(([key, column]) => [column, key]));
+  // Keyed by the names as Postgres keeps and reports them: cut to 63 bytes.
   const uniqueFields = new Map<string, string>();
-  for (const [key, column] of Object.entries(getTableColumns(table))) {
-    if (column.isUnique && column.uniqueName) uniqueFields.set(column.uniqueName, key);
+  for (const [key, column] of columns) {
+    if (column.isUnique && column.uniqueName) uniqueFields.set(asPostgresKeepsIt(column.uniqueName), key);
   }
   const config = getTableConfig(table);
   for (const constraint of config.uniqueConstraints) {
     const [column] = constraint.columns;
-    if (constraint.columns.length === 1 && column) uniqueFields.set(constraint.getName() ?? "", keyOf.get(column) ?? column.name);
+    if (constraint.columns.length === 1 && column)
+      uniqueFields.set(asPostgresKeepsIt(constraint.getName() ?? ""), keyOf.get(column) ?? column.name);
   }
   const referenceFields = new Map<string, string>();
   for (const foreignKey of config.foreignKeys) {
     const [column] = foreignKey.reference().columns;
-    if (column) referenceFields.set(foreignKey.getName(), keyOf.get(column) ?? column.name);
+    if (column) referenceFields.set(asPostgresKeepsIt(foreignKey.getName()), keyOf.get(column) ?? column.name);
   }
-  const field = (fields: Map<string, string>, error: unknown) => {
-    const name = constraintName(error) ?? "";
-    return [...fields].find(([constraint]) => asPostgresKeepsIt(constraint) === name)?.[1] ?? "(root)";
-  };
+  const field = (fields: Map<string, string>, error: unknown) => fields.get(constraintName(error) ?? "") ?? "(root)";
   return {
     write(error) {
       const code = databaseErrorCode(error);

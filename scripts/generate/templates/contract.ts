@@ -198,7 +198,7 @@ export function ${names.camelPlural}Contract(target: ContractTarget) {
 
   describe(\`${names.wordsPlural} (\${target.runtime})\`, () => {
     describe("create", () => {
-      it("creates ${aOrAn(names.words)} with Location and ETag, and reads it back", async () => {
+      it("creates ${names.article} ${names.words} with Location and ETag, and reads it back", async () => {
         const { input, response, ${names.camel} } = await create(uniqueTag());
         expect(${names.camel}).toMatchObject({ ...input, version: 1 });
         expect(${names.camel}.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -283,7 +283,7 @@ ${unique
 ${
   field.reference && field.reference.names.kebabPlural !== "products"
     ? `
-      it("keeps a ${field.reference.names.words} that ${aOrAn(names.words)} refers to (409 on delete)", async () => {
+      it("keeps a ${field.reference.names.words} that ${names.article} ${names.words} refers to (409 on delete)", async () => {
         const { ${names.camel} } = await create(uniqueTag());
         const response = await target.fetch(\`/api/v1/${field.reference.names.kebabPlural}/\${${names.camel}.${field.name}}\`, { method: "DELETE" });
         await problem(response, 409, "conflict");
@@ -511,5 +511,3 @@ ${filters.map((field) => `        ["${field.name}=%00bad", "${field.name}"],`).j
 }
 `;
 }
-
-const aOrAn = (words: string) => `${/^[aeiou]/.test(words) ? "an" : "a"} ${words}`;

@@ -1,11 +1,9 @@
 // Values of each field for the generated contract test, as TypeScript source: valid ones (`tag` makes
 // unique values unique), other valid ones for PUT and PATCH, ordered ones for sorts, and invalid ones.
-import { INT4_MAX, INT4_MIN } from "../../../src/modules/crud/fields";
+import { INT4_MAX, INT4_MIN, TEXT_MAX } from "../../../src/modules/crud/fields";
+import { capitaliseFirst } from "../../../src/modules/crud/names";
 import type { Field } from "../model";
 import { STRING_LENGTH } from "../resolve";
-
-export const TEXT_MAX = 10_000;
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The lowest and highest int a field takes, within the kit's bounds. */
 function intRange(field: Field): { low: number; high: number } {
@@ -41,7 +39,7 @@ function valuePair(field: Field): [string, string] {
     case "string":
       return field.unique
         ? fixed(fitted(field, `\`${field.name}-\${tag}\``), fitted(field, `\`${field.name}-b-\${tag}\``))
-        : fixed(fitted(field, `\`${capitalise(field.name)} \${tag}\``), fitted(field, "`Other ${tag}`"));
+        : fixed(fitted(field, `\`${capitaliseFirst(field.name)} \${tag}\``), fitted(field, "`Other ${tag}`"));
     case "char":
       return field.unique
         ? fixed(`tag.slice(-${field.length}).padStart(${field.length}, "0")`, `tag.slice(-${field.length}).padStart(${field.length}, "1")`)
@@ -108,7 +106,7 @@ export function orderedValue(field: Field, index: number): string | undefined {
   switch (field.type) {
     case "string":
     case "text":
-      return `\`${capitalise(field.name)} \${tag}-${index}\``;
+      return `\`${capitaliseFirst(field.name)} \${tag}-${index}\``;
     case "int": {
       const from = Math.max(intRange(field).low, 0);
       return `${from} + (base % ${Math.max(1, Math.min(1_000_000, intRange(field).high - from - 2))}) + ${index}`;

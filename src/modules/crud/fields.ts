@@ -19,7 +19,7 @@ export interface FieldOptions {
 
 export const INT4_MIN = -2_147_483_648;
 export const INT4_MAX = 2_147_483_647;
-const TEXT_MAX = 10_000;
+export const TEXT_MAX = 10_000;
 
 const noNul = (value: string) => !value.includes("\u0000");
 export const nulMessage = "must not contain NUL characters";

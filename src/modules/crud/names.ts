@@ -16,8 +16,7 @@ export interface ResourceNames {
   article: "a" | "an";
 }
 
-const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
-export const capitaliseFirst = capitalise;
+export const capitaliseFirst = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 
 /** Simple English plural of the last word: box → boxes, category → categories, item → items. */
 export function pluralise(word: string): string {
@@ -32,7 +31,7 @@ export function namesOf(kebab: string, kebabPlural?: string): ResourceNames {
   const camel = (name: string) =>
     name
       .split("-")
-      .map((part, index) => (index === 0 ? part : capitalise(part)))
+      .map((part, index) => (index === 0 ? part : capitaliseFirst(part)))
       .join("");
   const words = parts.join(" ");
   return {
@@ -40,8 +39,8 @@ export function namesOf(kebab: string, kebabPlural?: string): ResourceNames {
     kebabPlural: plural,
     camel: camel(kebab),
     camelPlural: camel(plural),
-    pascal: capitalise(camel(kebab)),
-    pascalPlural: capitalise(camel(plural)),
+    pascal: capitaliseFirst(camel(kebab)),
+    pascalPlural: capitaliseFirst(camel(plural)),
     snakePlural: plural.split("-").join("_"),
     words,
     wordsPlural: plural.split("-").join(" "),

@@ -1,14 +1,13 @@
 // The repository of every CRUD resource: its statements (db/resource-statements.ts), one per call on
 // the success path, and the domain errors of its failures (core/domain-errors.ts).
-import { getTableColumns, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { VerifiedPrincipal } from "../../core/auth/jwt";
 import { NotFound, VersionMismatch } from "../../core/domain-errors";
 import { uuidv7 } from "../../core/uuid";
-import { createdJson } from "../../db/created-json";
 import type { Database } from "../../db/database";
 import { keysetPage, keysetPosition } from "../../db/keyset";
-import { LIST_PLACEHOLDERS, type ResourceStatements, target } from "../../db/resource-statements";
+import { boundAsText, LIST_PLACEHOLDERS, type ResourceStatements, target } from "../../db/resource-statements";
 import type { FieldKey, ResourceInput, ResourceOf, ResourcePatch, ResourceTable } from "../../db/resource-table";
 import { firstRow } from "../../db/rows";
 import { likePattern } from "../../db/search";
@@ -24,6 +23,10 @@ const DEFAULT_SORT = "-createdAt";
 /** What the repository needs to know of its resource (see `defineResource`). */
 export interface RepositoryDeclaration<Table extends ResourceTable> {
   table: Table;
+  /** Every column by its property name. */
+  columns: Readonly<Record<string, PgColumn>>;
+  /** The stored answer's body of an idempotent create, built once (db/created-json.ts). */
+  answerBody: SQL;
   /** `Product`, `Stock item`: for NotFound. */
   title: string;
   statements: ResourceStatements<Table>;
@@ -97,12 +100,11 @@ export class ResourceRepository<Table extends ResourceTable> {
     headers: CreatedHeaders,
   ): Promise<ResourceOf<Table>> {
     const values = { id: uuidv7(), ...this.fullValues(input) };
-    const { table, writeErrors } = this.resource;
+    const { table, columns, writeErrors } = this.resource;
     if (!idempotency) {
       const rows = await this.resource.statements.insert(this.db, values).catch(writeErrors.write);
       return firstRow(rows);
     }
-    const columns = getTableColumns(table) as Record<string, PgColumn>;
     // Drizzle's builders are typed for one known table; the kit builds for any, so it hands them the plain table type.
     const into: PgTable = table;
     const rows = await new IdempotencyRepository(this.db)
@@ -114,7 +116,7 @@ export class ResourceRepository<Table extends ResourceTable> {
             .values({ ...boundValues(values, columns), id: fencedId(values.id) })
             .returning(),
         // A new row's version is 1 (the column's default): its headers are known before it exists.
-        { body: createdJson(columns), headers: sql`${JSON.stringify(headers({ id: values.id, version: 1 }))}::json` },
+        { body: this.resource.answerBody, headers: sql`${JSON.stringify(headers({ id: values.id, version: 1 }))}::json` },
         (statement, created) => statement.select().from(created),
       )
       .catch(writeErrors.write);
@@ -174,9 +176,12 @@ export class ResourceRepository<Table extends ResourceTable> {
   }
 }
 
-/** Values for Drizzle's own insert: instants go past its timestamp encoder as text (see db/resource-statements.ts). */
-function boundValues(values: Record<string, unknown>, columns: Record<string, PgColumn>): Record<string, unknown> {
+/** Values for Drizzle's own insert, bound as the prepared statements bind them (see `boundAsText`). */
+function boundValues(values: Record<string, unknown>, columns: Readonly<Record<string, PgColumn>>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(values).map(([key, value]) => [key, columns[key]?.dataType === "date" ? sql`${value}::timestamptz` : value]),
+    Object.entries(values).map(([key, value]) => {
+      const column = columns[key];
+      return [key, column && boundAsText(column) ? sql`${value}::timestamptz` : value];
+    }),
   );
 }

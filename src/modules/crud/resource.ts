@@ -1,10 +1,10 @@
 // `defineResource`: a table plus what the API adds to it (words, field rules, sorts, search, filters)
 // becomes a whole CRUD resource: schemas, statements, repository, routes and router.
-import { getTableColumns } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
+import { createdJson } from "../../db/created-json";
 import type { Database } from "../../db/database";
 import { resourceStatements } from "../../db/resource-statements";
-import { type FieldKey, type ResourceTable, SERVER_OWNED } from "../../db/resource-table";
+import { type FieldKey, type ResourceTable, resourceColumns } from "../../db/resource-table";
 import { writeErrors } from "../../db/write-errors";
 import { storedRoleAtLeastPlaceholders } from "../users/stored-role";
 import { defaultValue, type FieldOptions } from "./fields";
@@ -34,21 +34,21 @@ export function defineResource<Table extends ResourceTable>(declaration: Resourc
   const names: ResourceNames = namesOf(declaration.name, declaration.plural);
   const { table } = declaration;
   const list = { sorts: declaration.list?.sorts ?? [], search: declaration.list?.search ?? [], filters: declaration.list?.filters ?? [] };
-  const columns = getTableColumns(table) as Record<string, PgColumn>;
-  const fieldKeys = Object.keys(columns).filter((key) => !(SERVER_OWNED as readonly string[]).includes(key)) as FieldKey<Table>[];
+  const { columns, fields } = resourceColumns(table);
+  const fieldKeys = fields.map(([key]) => key);
   for (const key of list.sorts) checkSortable(key, columns[key] as PgColumn);
   const schemas = resourceSchemas({ names, table, fields: declaration.fields ?? {}, ...list });
   const statements = resourceStatements(table, names.snakePlural, list, storedRoleAtLeastPlaceholders);
   const repositoryDeclaration = {
     table,
+    columns,
+    answerBody: createdJson(columns),
     title: capitaliseFirst(names.words),
     statements,
     writeErrors: writeErrors(table, names.words),
     fieldKeys,
     filterNames: list.filters.map((filter) => filter.name),
-    defaults: Object.fromEntries(
-      fieldKeys.filter((key) => columns[key]?.hasDefault).map((key) => [key, defaultValue(key, columns[key] as PgColumn)]),
-    ),
+    defaults: Object.fromEntries(fields.filter(([, column]) => column.hasDefault).map(([key, column]) => [key, defaultValue(key, column)])),
   };
   return {
     names,

@@ -1,6 +1,5 @@
 // A resource's request and response shapes, derived from its table and the API details of its fields.
 import { z } from "@hono/zod-openapi";
-import { getTableColumns } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { NO_NUL_PATTERN, uuidParam } from "../../core/openapi";
 import { pageCursorParam, pageLimitParam, sortParam } from "../../core/query-params";
@@ -11,7 +10,7 @@ import {
   type ResourceOf,
   type ResourcePatch,
   type ResourceTable,
-  SERVER_OWNED,
+  resourceColumns,
 } from "../../db/resource-table";
 import { type FieldOptions, filterSchema, readSchema, textWithoutNul, writeSchema } from "./fields";
 import { capitaliseFirst, type ResourceNames } from "./names";
@@ -50,18 +49,12 @@ function comparable(value: unknown): number | undefined {
 const EXAMPLE_ID = "01937c5e-8a4b-7c3d-9e2f-0a1b2c3d4e5f";
 const EXAMPLE_INSTANT = "2026-11-23T19:50:41.123Z";
 
-const fieldColumns = <Table extends ResourceTable>(table: Table): [FieldKey<Table>, PgColumn][] =>
-  Object.entries(getTableColumns(table) as Record<string, PgColumn>).filter(
-    (entry): entry is [FieldKey<Table>, PgColumn] => !(SERVER_OWNED as readonly string[]).includes(entry[0]),
-  );
-
 const optionsOf = <Table extends ResourceTable>(declaration: SchemaDeclaration<Table>, key: FieldKey<Table>): FieldOptions =>
   declaration.fields[key] ?? {};
 
 export function resourceSchemas<Table extends ResourceTable>(declaration: SchemaDeclaration<Table>) {
   const { names, table } = declaration;
-  const fields = fieldColumns(table);
-  const columns = getTableColumns(table) as Record<string, PgColumn>;
+  const { columns, fields } = resourceColumns(table);
   const written = Object.fromEntries(fields.map(([key, column]) => [key, writeSchema(column, optionsOf(declaration, key))]));
   // A field is optional on create where the column is nullable or has a default; PUT sends it back to that.
   const optionalOnCreate = (column: PgColumn) => !column.notNull || column.hasDefault;
